@@ -1,0 +1,233 @@
+"""The `presidium` command line (spec/cli.md). Its names, options and exit codes are a contract.
+
+Every error ends as one Chinese line on stderr and an exit code; `--debug` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from presidium_app.services.audit import Actor
+from presidium_app.services.errors import ServiceError
+from presidium_app.storage.database import Database, DatabaseError
+from presidium_app.storage.opening import open_database
+from presidium_app.storage.paths import resolve_data_paths, resolve_database_url
+
+EXIT_OK, EXIT_ERROR, EXIT_UNREADABLE, EXIT_REJECTED, EXIT_PROBLEMS = 0, 1, 2, 3, 4
+LEDGER_KINDS = ("deputies",)
+DEFAULT_USER = "管理员"
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its fixed English phrases put into Chinese."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_UNREADABLE, f"{self.prog}：参数错误：{message}\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="presidium", description="主席团工作台命令行：初始化、台账导入导出、检查与统计。",
+                     add_help=False)
+    parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+    parser.add_argument("--data-dir", help="数据目录（默认：系统的用户数据目录；环境变量 PRESIDIUM_DATA_DIR）")
+    parser.add_argument("--database-url", help="数据库地址（SQLAlchemy URL；环境变量 PRESIDIUM_DATABASE_URL）")
+    parser.add_argument("--user", help="操作人（环境变量 PRESIDIUM_USER；默认为管理员）")
+    parser.add_argument("--debug", action="store_true", help="出错时显示完整的调试信息")
+    commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text, add_help=False)
+        sub.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+        return sub
+
+    init = command("init", "创建或升级数据库；--demo 填入示范乡镇数据")
+    init.add_argument("--township", help="乡镇名称（新数据库必填）")
+    init.add_argument("--county", default="", help="所属县（市、区）")
+    init.add_argument("--term", type=int, default=19, help="当前届次的序数，如 19 表示第十九届（默认 19）")
+    init.add_argument("--term-years", default="2021-2026", help="当前届次的起止年份（默认 2021-2026）")
+    init.add_argument("--demo", action="store_true", help="填入示范乡镇的数据")
+    init.add_argument("--scale", type=int, default=1, help="示范数据的倍数，用于压力测试（默认 1）")
+
+    template = command("template", "生成空白台账模板（含填写说明）")
+    template.add_argument("kind", choices=LEDGER_KINDS, metavar="KIND", help="台账种类：deputies")
+    template.add_argument("-o", "--output", required=True, type=Path, help="输出的 .xlsx 文件")
+
+    imp = command("import", "导入台账：逐行校验，合格的导入，不合格的列入错误报告")
+    imp.add_argument("kind", choices=LEDGER_KINDS, metavar="KIND", help="台账种类：deputies")
+    imp.add_argument("file", type=Path, help="要导入的 .xlsx 文件")
+    imp.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+    imp.add_argument("--report", type=Path, help="错误报告文件（默认：输入文件旁的 .errors.xlsx）")
+
+    exp = command("export", "导出台账（与导入同样的列，可原样导回）")
+    exp.add_argument("kind", choices=LEDGER_KINDS, metavar="KIND", help="台账种类：deputies")
+    exp.add_argument("file", type=Path, help="输出的 .xlsx 文件")
+    exp.add_argument("--year", type=int, help="只导出该年度在任的代表")
+
+    stats = command("stats", "本年度主要数据")
+    stats.add_argument("--year", type=int, default=dt.date.today().year, help="年度（默认今年）")
+    stats.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    command("check", "检查数据库完整性、结构版本和照片文件；不修改任何文件")
+    for name, text in (("print", "打印文书"), ("backup", "备份与恢复"), ("user", "账户管理")):
+        later = command(name, f"{text}（尚未提供）")
+        later.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+def _actor(args: argparse.Namespace) -> Actor:
+    import os
+
+    return Actor(args.user or os.environ.get("PRESIDIUM_USER") or DEFAULT_USER)
+
+
+def _open(args: argparse.Namespace) -> Database:
+    return open_database(args.data_dir, args.database_url)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from presidium_app.services import township
+
+    db = _open(args)
+    try:
+        actor = _actor(args)
+        if not township.is_set_up(db):
+            if not args.township:
+                raise CliError("新数据库须用 --township 指定乡镇名称")
+            start, _, end = args.term_years.partition("-")
+            township.set_up_township(db, actor, args.township, args.county, args.term,
+                                     int(start) if start else None, int(end) if end else None)
+        if args.demo:
+            from presidium_app.services.demo import fill_demo
+
+            summary = fill_demo(db, actor, scale=max(1, args.scale))
+            print(f"已填入示范数据：{summary}")
+        info = township.get_township(db)
+        print(f"数据库已就绪：{info.full_name}（{db.engine.url.render_as_string()}）")
+        return EXIT_OK
+    finally:
+        db.dispose()
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from presidium_app.ledgers import registry
+
+    registry.ledger(args.kind).write_template(args.output)
+    print(f"已生成模板：{args.output}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from presidium_app.ledgers import registry
+    from presidium_app.ledgers.common import default_report_path, write_report
+
+    db = _open(args)
+    try:
+        outcome = registry.ledger(args.kind).import_file(db, _actor(args), args.file,
+                                                         dry_run=args.dry_run)
+    finally:
+        db.dispose()
+    prefix = "（试导入，未写入）" if args.dry_run else ""
+    print(f"{prefix}导入 {outcome.imported} 条，拒绝 {len(outcome.rejections)} 条")
+    for column in outcome.unknown_columns:
+        print(f"提示：未识别的列“{column}”已忽略")
+    if outcome.rejections:
+        report = args.report or default_report_path(args.file)
+        write_report(report, outcome.rejections)
+        for r in outcome.rejections[:20]:
+            print(f"  第{r.row}行 {r.column}：{r.reason}", file=sys.stderr)
+        print(f"错误报告：{report}")
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from presidium_app.ledgers import registry
+
+    db = _open(args)
+    try:
+        rows = registry.ledger(args.kind).export_file(db, args.file, year=args.year)
+    finally:
+        db.dispose()
+    print(f"已导出 {rows} 条：{args.file}")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from presidium_app.services.stats import year_stats
+
+    db = _open(args)
+    try:
+        figures = year_stats(db, args.year)
+    finally:
+        db.dispose()
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        deputies = figures["deputies"]
+        print(f"{figures['year']}年：在任代表 {deputies['serving']} 人")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from presidium_app.services.checks import check_database
+
+    paths = resolve_data_paths(args.data_dir)
+    url = resolve_database_url(paths, args.database_url)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise CliError(f"数据库文件不存在：{url.removeprefix('sqlite:///')}")
+    findings = check_database(url, paths)
+    if not findings:
+        print("检查完成：未发现问题")
+        return EXIT_OK
+    for finding in findings:
+        print(f"[{finding.area}] {finding.message}")
+    print(f"检查完成：发现 {len(findings)} 个问题")
+    return EXIT_PROBLEMS
+
+
+def cmd_later(args: argparse.Namespace) -> int:
+    raise CliError(f"“{args.command}”命令尚未提供，将在后续版本中实现")
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": cmd_init, "template": cmd_template, "import": cmd_import, "export": cmd_export,
+    "stats": cmd_stats, "check": cmd_check, "print": cmd_later, "backup": cmd_later,
+    "user": cmd_later,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_UNREADABLE
+    try:
+        return COMMANDS[args.command](args)
+    except CliError as exc:
+        message, code = str(exc), exc.code
+    except DatabaseError as exc:
+        message, code = str(exc), EXIT_ERROR
+    except ServiceError as exc:
+        message, code = exc.message, getattr(exc, "exit_code", EXIT_ERROR)
+    except KeyboardInterrupt:
+        message, code = "已中断", EXIT_ERROR
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        message, code = f"意外错误：{exc}（加 --debug 查看详情）", EXIT_ERROR
+    print(f"presidium：{message}", file=sys.stderr)
+    return code

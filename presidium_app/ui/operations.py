@@ -1,0 +1,107 @@
+"""Slow work off the UI thread, with progress and cancel (after Anki's CollectionOp/QueryOp).
+
+`run_operation` runs `work(progress)` on a worker thread and calls `on_success(result)` or
+`on_failure(error)` back on the UI thread. Widgets are never touched from the worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from presidium_app.services.errors import ServiceError
+from presidium_app.services.progress import Cancelled, Progress
+
+
+class _Signals(QObject):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[Progress], Any], signals: _Signals, progress: Progress):
+        super().__init__()
+        self.work, self.signals, self.progress = work, signals, progress
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.work(self.progress)
+        except Exception as exc:  # handed to the UI thread, which shows it
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.succeeded.emit(result)
+
+
+_running: set[_Signals] = set()  # keeps the signal objects alive until their job reports
+
+
+def _pool() -> QThreadPool:
+    pool = QThreadPool.globalInstance()
+    return pool
+
+
+def error_text(error: BaseException) -> str:
+    if isinstance(error, ServiceError):
+        return error.message
+    return f"发生意外错误：{error}"
+
+
+def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
+    QMessageBox.warning(parent, title, error_text(error))
+
+
+def run_operation(
+    parent: QWidget,
+    title: str,
+    work: Callable[[Progress], Any],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[BaseException], None] | None = None,
+    cancellable: bool = True,
+) -> Progress:
+    """Start `work` in the background; a progress dialog shows after a short delay."""
+    signals = _Signals()
+    progress = Progress(lambda done, total, text: signals.progressed.emit(done, total, text))
+    dialog = QProgressDialog(title, "取消" if cancellable else "", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(400)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    if not cancellable:
+        dialog.setCancelButton(None)
+    dialog.canceled.connect(progress.cancel)
+
+    def on_progress(done: int, total: int, text: str) -> None:
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total) if total else 0)
+        if text:
+            dialog.setLabelText(text)
+
+    def finish() -> None:
+        _running.discard(signals)
+        dialog.canceled.disconnect(progress.cancel)
+        dialog.close()
+        dialog.deleteLater()
+
+    def succeeded(result: Any) -> None:
+        finish()
+        on_success(result)
+
+    def failed(error: BaseException) -> None:
+        finish()
+        if on_failure is not None:
+            on_failure(error)
+        elif not isinstance(error, Cancelled):
+            show_error(parent, title, error)
+
+    signals.progressed.connect(on_progress)
+    signals.succeeded.connect(succeeded)
+    signals.failed.connect(failed)
+    _running.add(signals)
+    _pool().start(_Job(work, signals, progress))
+    return progress

@@ -1,0 +1,62 @@
+"""Shared fixtures: Qt offscreen, and every test on its own data dir under tmp_path."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from presidium_app.services import township
+from presidium_app.services.audit import Actor
+from presidium_app.storage.database import Database
+from presidium_app.storage.opening import open_database
+
+TEST_DATABASE_URL_ENV = "PRESIDIUM_TEST_DATABASE_URL"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("PRESIDIUM_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("PRESIDIUM_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PRESIDIUM_USER", raising=False)
+    return data_dir
+
+
+@pytest.fixture
+def actor() -> Actor:
+    return Actor("测试员")
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Iterator[Database]:
+    """A new database at the newest schema: SQLite in tmp_path, or the PostgreSQL database named
+    by PRESIDIUM_TEST_DATABASE_URL (emptied first)."""
+    url = os.environ.get(TEST_DATABASE_URL_ENV)
+    if url:
+        _reset_postgres(url)
+    db = open_database(tmp_path / "data", url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def db(empty_db: Database, actor: Actor) -> Database:
+    """A database with a township set up and 第十九届 (2021–2026) as the current term."""
+    township.set_up_township(empty_db, actor, "青山镇", "临川县", 19, 2021, 2026)
+    return empty_db
