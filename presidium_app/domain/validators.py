@@ -81,6 +81,8 @@ def validate_mobile(value: object) -> str:
         text = text[4:]
     if not re.fullmatch(r"\d+", text):
         raise InvalidValue("手机号码只能包含数字")
+    if text.startswith("0"):
+        raise InvalidValue("这像是固定电话号码，请填写11位手机号码")
     if len(text) != 11:
         raise InvalidValue(f"手机号码应为11位，实为{len(text)}位")
     if not re.fullmatch(r"1[3-9]\d{9}", text):

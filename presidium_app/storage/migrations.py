@@ -6,6 +6,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
 
 from presidium_app.storage.database import DatabaseError
@@ -31,11 +32,17 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def _known(revision: str) -> bool:
+    try:
+        return ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration; refuse a database made by a newer version of the app."""
     current = current_revision(engine)
-    script = ScriptDirectory(str(MIGRATIONS_DIR))
-    if current is not None and script.get_revision(current) is None:
+    if current is not None and not _known(current):
         raise DatabaseError(
             f"数据库的结构版本（{current}）比本软件新，请升级主席团工作台后再打开"
         )

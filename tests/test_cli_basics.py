@@ -1,0 +1,71 @@
+"""The command line's init, stats and check (spec/cli.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from presidium_app.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_then_stats_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = str(tmp_path / "d")
+    code, out, _ = run(capsys, "--data-dir", data, "init", "--township", "青山镇", "--county", "临川县")
+    assert code == 0 and "临川县青山镇" in out
+    code, out, _ = run(capsys, "--data-dir", data, "stats", "--year", "2026", "--json")
+    figures = json.loads(out)
+    assert code == 0 and figures["year"] == 2026
+    assert figures["deputies"] == {"serving": 0, "by_level": {
+        "township": 0, "county": 0, "city": 0, "province": 0, "national": 0}}
+    code, out, _ = run(capsys, "--data-dir", data, "check")
+    assert (code, out.strip()) == (0, "检查完成：未发现问题")
+
+
+def test_init_needs_a_township_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--data-dir", str(tmp_path / "d"), "init")
+    assert code == 1 and "--township" in err and "Traceback" not in err
+
+
+def test_check_reports_a_damaged_file_without_touching_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "presidium.db").write_bytes(b"garbage" * 500)
+    code, out, _ = run(capsys, "--data-dir", str(data), "check")
+    assert code == 4 and "[数据库]" in out
+    assert (data / "presidium.db").read_bytes() == b"garbage" * 500
+
+
+def test_check_reports_a_missing_photo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from presidium_app.services import deputies, township
+    from presidium_app.services.audit import Actor
+    from presidium_app.storage.opening import open_database
+    from tests.helpers import deputy_input
+
+    data = tmp_path / "d"
+    db = open_database(data)
+    actor = Actor("测试员")
+    township.set_up_township(db, actor, "青山镇", "", 19, 2021, 2026)
+    term = township.current_term(db)
+    assert term is not None
+    mandate = deputies.add_deputy(db, actor, deputy_input(term.id))
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + b"1" * 50)
+    stored = deputies.set_photo(db, actor, deputies.get_deputy(db, mandate).deputy_id, photo)
+    db.dispose()
+    (data / "photos" / stored).unlink()
+    code, out, _ = run(capsys, "--data-dir", str(data), "check")
+    assert code == 4 and "张三丰的照片文件" in out
+
+
+def test_commands_not_built_yet_say_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--data-dir", str(tmp_path), "backup", "create")
+    assert code == 1 and "尚未提供" in err
