@@ -30,8 +30,19 @@ class CliError(Exception):
         self.code = code
 
 
+class _ChineseHelp(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with its fixed English phrases put into Chinese."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _ChineseHelp)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -39,11 +50,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="presidium", description="主席团工作台命令行：初始化、台账导入导出、检查与统计。",
-                     add_help=False)
+    parser = _Parser(
+        prog="presidium", description="主席团工作台命令行：初始化、台账导入导出、检查与统计。", add_help=False
+    )
     parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
-    parser.add_argument("--data-dir", help="数据目录（默认：系统的用户数据目录；环境变量 PRESIDIUM_DATA_DIR）")
-    parser.add_argument("--database-url", help="数据库地址（SQLAlchemy URL；环境变量 PRESIDIUM_DATABASE_URL）")
+    parser.add_argument(
+        "--data-dir", help="数据目录（默认：系统的用户数据目录；环境变量 PRESIDIUM_DATA_DIR）"
+    )
+    parser.add_argument(
+        "--database-url", help="数据库地址（SQLAlchemy URL；环境变量 PRESIDIUM_DATABASE_URL）"
+    )
     parser.add_argument("--user", help="操作人（环境变量 PRESIDIUM_USER；默认为管理员）")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调试信息")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
@@ -107,8 +123,15 @@ def cmd_init(args: argparse.Namespace) -> int:
             if not args.township:
                 raise CliError("新数据库须用 --township 指定乡镇名称")
             start, _, end = args.term_years.partition("-")
-            township.set_up_township(db, actor, args.township, args.county, args.term,
-                                     int(start) if start else None, int(end) if end else None)
+            township.set_up_township(
+                db,
+                actor,
+                args.township,
+                args.county,
+                args.term,
+                int(start) if start else None,
+                int(end) if end else None,
+            )
         if args.demo:
             from presidium_app.services.demo import fill_demo
 
@@ -135,8 +158,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     db = _open(args)
     try:
-        outcome = registry.ledger(args.kind).import_file(db, _actor(args), args.file,
-                                                         dry_run=args.dry_run)
+        outcome = registry.ledger(args.kind).import_file(db, _actor(args), args.file, dry_run=args.dry_run)
     finally:
         db.dispose()
     prefix = "（试导入，未写入）" if args.dry_run else ""
@@ -203,8 +225,14 @@ def cmd_later(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "init": cmd_init, "template": cmd_template, "import": cmd_import, "export": cmd_export,
-    "stats": cmd_stats, "check": cmd_check, "print": cmd_later, "backup": cmd_later,
+    "init": cmd_init,
+    "template": cmd_template,
+    "import": cmd_import,
+    "export": cmd_export,
+    "stats": cmd_stats,
+    "check": cmd_check,
+    "print": cmd_later,
+    "backup": cmd_later,
     "user": cmd_later,
 }
 

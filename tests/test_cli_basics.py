@@ -23,8 +23,10 @@ def test_init_then_stats_then_check(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, out, _ = run(capsys, "--data-dir", data, "stats", "--year", "2026", "--json")
     figures = json.loads(out)
     assert code == 0 and figures["year"] == 2026
-    assert figures["deputies"] == {"serving": 0, "by_level": {
-        "township": 0, "county": 0, "city": 0, "province": 0, "national": 0}}
+    assert figures["deputies"] == {
+        "serving": 0,
+        "by_level": {"township": 0, "county": 0, "city": 0, "province": 0, "national": 0},
+    }
     code, out, _ = run(capsys, "--data-dir", data, "check")
     assert (code, out.strip()) == (0, "检查完成：未发现问题")
 
@@ -35,7 +37,8 @@ def test_init_needs_a_township_name(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_check_reports_a_damaged_file_without_touching_it(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "d"
     data.mkdir()
     (data / "presidium.db").write_bytes(b"garbage" * 500)

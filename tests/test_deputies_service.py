@@ -33,13 +33,19 @@ def audit_entries(db: Database) -> list[AuditEntry]:
 
 def test_add_normalises_and_audits(db: Database, actor: Actor, term_id: int) -> None:
     mandate_id = deputies.add_deputy(
-        db, actor, deputy_input(term_id, mobile="138 1234 5678", gender=None, birth_date=None))
+        db, actor, deputy_input(term_id, mobile="138 1234 5678", gender=None, birth_date=None)
+    )
     record = deputies.get_deputy(db, mandate_id)
     assert record.data.mobile == "13812345678"
     assert record.data.gender == Gender.MALE  # from the ID number
     assert record.data.birth_date == dt.date(1970, 5, 17)
     last = audit_entries(db)[-1]
-    assert (last.user, last.action, last.success, last.object_id) == ("测试员", "deputy.add", True, mandate_id)
+    assert (last.user, last.action, last.success, last.object_id) == (
+        "测试员",
+        "deputy.add",
+        True,
+        mandate_id,
+    )
     assert json.loads(last.after or "{}")["name"] == "张三丰"
 
 
@@ -96,11 +102,23 @@ def test_two_editors_of_one_record_conflict(db: Database, actor: Actor, term_id:
     mandate_id = deputies.add_deputy(db, actor, deputy_input(term_id))
     opened_by_a = deputies.get_deputy(db, mandate_id)
     opened_by_b = deputies.get_deputy(db, mandate_id)
-    deputies.update_deputy(db, Actor("甲"), mandate_id, deputy_input(term_id, mobile="13900000001"),
-                           opened_by_a.deputy_version, opened_by_a.mandate_version)
+    deputies.update_deputy(
+        db,
+        Actor("甲"),
+        mandate_id,
+        deputy_input(term_id, mobile="13900000001"),
+        opened_by_a.deputy_version,
+        opened_by_a.mandate_version,
+    )
     with pytest.raises(Conflict):
-        deputies.update_deputy(db, Actor("乙"), mandate_id, deputy_input(term_id, mobile="13900000002"),
-                               opened_by_b.deputy_version, opened_by_b.mandate_version)
+        deputies.update_deputy(
+            db,
+            Actor("乙"),
+            mandate_id,
+            deputy_input(term_id, mobile="13900000002"),
+            opened_by_b.deputy_version,
+            opened_by_b.mandate_version,
+        )
     assert deputies.get_deputy(db, mandate_id).data.mobile == "13900000001"
     failed = [e for e in audit_entries(db) if not e.success]
     assert failed and failed[-1].user == "乙"
@@ -109,8 +127,11 @@ def test_two_editors_of_one_record_conflict(db: Database, actor: Actor, term_id:
 def test_update_cannot_take_someone_elses_id(db: Database, actor: Actor, term_id: int) -> None:
     deputies.add_deputy(db, actor, deputy_input(term_id))
     other_id = make_id(dt.date(1980, 1, 2), 242)
-    other = deputies.add_deputy(db, actor, deputy_input(term_id, name="李梅", gender=Gender.FEMALE,
-                                                        birth_date=None, id_number=other_id))
+    other = deputies.add_deputy(
+        db,
+        actor,
+        deputy_input(term_id, name="李梅", gender=Gender.FEMALE, birth_date=None, id_number=other_id),
+    )
     with pytest.raises(ValidationFailed, match="已属于张三丰"):
         deputies.update_deputy(db, actor, other, deputy_input(term_id, name="李梅"))
 
@@ -120,10 +141,27 @@ def test_groups_and_stations_and_filters(db: Database, actor: Actor, term_id: in
     station = organisation.add_station(db, actor, "镇人大代表之家")
     with pytest.raises(ValidationFailed, match="已存在"):
         organisation.add_group(db, actor, "第一代表小组")
-    a = deputies.add_deputy(db, actor, deputy_input(term_id, group_id=group.id, station_id=station.id,
-                                                    levels=[DeputyLevel.TOWNSHIP, DeputyLevel.COUNTY]))
-    deputies.add_deputy(db, actor, deputy_input(term_id, name="李梅", gender=Gender.FEMALE, birth_date=None,
-                                                id_number=make_id(dt.date(1980, 1, 2), 242)))
+    a = deputies.add_deputy(
+        db,
+        actor,
+        deputy_input(
+            term_id,
+            group_id=group.id,
+            station_id=station.id,
+            levels=[DeputyLevel.TOWNSHIP, DeputyLevel.COUNTY],
+        ),
+    )
+    deputies.add_deputy(
+        db,
+        actor,
+        deputy_input(
+            term_id,
+            name="李梅",
+            gender=Gender.FEMALE,
+            birth_date=None,
+            id_number=make_id(dt.date(1980, 1, 2), 242),
+        ),
+    )
     assert deputies.search_ids(db, DeputyQuery(group_id=group.id)) == [a]
     assert deputies.search_ids(db, DeputyQuery(station_id=station.id)) == [a]
     assert deputies.search_ids(db, DeputyQuery(level=DeputyLevel.COUNTY)) == [a]

@@ -17,8 +17,9 @@ def _modules() -> list[str]:
     for layer in QT_FREE:
         folder = PACKAGE / layer
         if folder.is_dir():
-            names += [f"presidium_app.{layer}.{p.stem}" for p in sorted(folder.glob("*.py"))
-                      if p.stem != "__init__"]
+            names += [
+                f"presidium_app.{layer}.{p.stem}" for p in sorted(folder.glob("*.py")) if p.stem != "__init__"
+            ]
     return names
 
 

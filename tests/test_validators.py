@@ -120,14 +120,24 @@ def test_bad_mobile_numbers(raw: str, reason: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["2026-03-05", "2026/3/5", "2026.3.5", "2026年3月5日", "２０２６年３月５日", " 2026-3-5 ",
-     dt.date(2026, 3, 5), dt.datetime(2026, 3, 5, 0, 0)],
+    [
+        "2026-03-05",
+        "2026/3/5",
+        "2026.3.5",
+        "2026年3月5日",
+        "２０２６年３月５日",
+        " 2026-3-5 ",
+        dt.date(2026, 3, 5),
+        dt.datetime(2026, 3, 5, 0, 0),
+    ],
 )
 def test_dates_as_staff_write_them(raw: object) -> None:
     assert parse_date(raw) == dt.date(2026, 3, 5)
 
 
-@pytest.mark.parametrize(("raw", "reason"), [("2026-02-30", "不存在"), ("三月五日", "无法识别"), ("", "为空")])
+@pytest.mark.parametrize(
+    ("raw", "reason"), [("2026-02-30", "不存在"), ("三月五日", "无法识别"), ("", "为空")]
+)
 def test_bad_dates(raw: str, reason: str) -> None:
     with pytest.raises(InvalidValue, match=reason):
         parse_date(raw)
@@ -142,11 +152,26 @@ def test_months() -> None:
 
 def test_name_lists_with_id_tails() -> None:
     assert split_names("张三、李四，王伟(1234) 王伟（567x）;赵六") == [
-        ("张三", None), ("李四", None), ("王伟", "1234"), ("王伟", "567X"), ("赵六", None)]
+        ("张三", None),
+        ("李四", None),
+        ("王伟", "1234"),
+        ("王伟", "567X"),
+        ("赵六", None),
+    ]
 
 
-@pytest.mark.parametrize(("text", "number"), [("第十九届", 19), ("十九届", 19), ("第19届", 19), ("第十届", 10),
-                                              ("第二十一届", 21), ("第九届", 9), ("19", 19)])
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("第十九届", 19),
+        ("十九届", 19),
+        ("第19届", 19),
+        ("第十届", 10),
+        ("第二十一届", 21),
+        ("第九届", 9),
+        ("19", 19),
+    ],
+)
 def test_term_names(text: str, number: int) -> None:
     assert parse_term_name(text) == number
 

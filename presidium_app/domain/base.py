@@ -36,7 +36,7 @@ class EnumText(TypeDecorator[StrEnum]):
     def process_bind_param(self, value: object, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        return self.enum_class(value).value
+        return self.enum_class(str(value)).value
 
     def process_result_value(self, value: object, dialect: Dialect) -> StrEnum | None:
-        return None if value is None else self.enum_class(value)
+        return None if value is None else self.enum_class(str(value))

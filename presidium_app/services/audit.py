@@ -123,8 +123,14 @@ def unit_of_work(db: Database, actor: Actor, action: str, object_type: str) -> I
             yield change
             session.flush()
             record(
-                session, actor, action, object_type, change.object_id, change.summary,
-                change.before, change.after,
+                session,
+                actor,
+                action,
+                object_type,
+                change.object_id,
+                change.summary,
+                change.before,
+                change.after,
             )
     except StaleDataError:
         err: ServiceError = Conflict(CONFLICT_MESSAGE)
@@ -138,14 +144,23 @@ def unit_of_work(db: Database, actor: Actor, action: str, object_type: str) -> I
 
 
 def _record_failure(
-    db: Database, actor: Actor, action: str, object_type: str, change: Change | None,
+    db: Database,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    change: Change | None,
     error: ServiceError,
 ) -> None:
     try:
         with db.transaction() as session:
             record(
-                session, actor, action, object_type, change.object_id if change else None,
-                error.message, success=False,
+                session,
+                actor,
+                action,
+                object_type,
+                change.object_id if change else None,
+                error.message,
+                success=False,
             )
     except OperationalError:
         pass  # the disk refuses even the log entry; the user still sees the original error

@@ -32,13 +32,18 @@ def check_database(url: str, paths: DataPaths) -> list[Finding]:
                 return findings
         current = current_revision(engine)
         if current != head_revision():
-            findings.append(Finding(
-                "数据库", f"结构版本为{current or '空'}，本软件需要{head_revision()}"
-                "（打开数据库或运行 presidium init 会自动升级）"))
+            findings.append(
+                Finding(
+                    "数据库",
+                    f"结构版本为{current or '空'}，本软件需要{head_revision()}"
+                    "（打开数据库或运行 presidium init 会自动升级）",
+                )
+            )
             return findings
         with engine.connect() as connection:
             photos = connection.execute(
-                select(Deputy.name, Deputy.photo).where(Deputy.photo.is_not(None))).all()
+                select(Deputy.name, Deputy.photo).where(Deputy.photo.is_not(None))
+            ).all()
         for name, photo in photos:
             if not (paths.photos / photo).exists():
                 findings.append(Finding("照片", f"{name}的照片文件 {photo} 不在 {paths.photos}"))

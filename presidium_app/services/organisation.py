@@ -40,8 +40,7 @@ def add_group(db: Database, actor: Actor, name: str) -> NamedItem:
         group = DeputyGroup(name=name, notes="")
         change.session.add(group)
         change.session.flush()
-        change.object_id, change.summary, change.after = group.id, f"新增代表小组：{name}", {
-            "name": name}
+        change.object_id, change.summary, change.after = group.id, f"新增代表小组：{name}", {"name": name}
         return NamedItem(group.id, name)
 
 
@@ -55,6 +54,9 @@ def add_station(db: Database, actor: Actor, name: str, address: str = "") -> Nam
         station = LiaisonStation(name=name, address=address.strip())
         change.session.add(station)
         change.session.flush()
-        change.object_id, change.summary, change.after = station.id, f"新增联络站：{name}", {
-            "name": name, "address": address}
+        change.object_id, change.summary, change.after = (
+            station.id,
+            f"新增联络站：{name}",
+            {"name": name, "address": address},
+        )
         return NamedItem(station.id, name)

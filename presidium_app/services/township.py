@@ -38,7 +38,12 @@ class TermInfo:
 
 def _term_info(term: Term) -> TermInfo:
     return TermInfo(
-        term.id, term.ordinal, term.name, term.label, term.start_year, term.end_year,
+        term.id,
+        term.ordinal,
+        term.name,
+        term.label,
+        term.start_year,
+        term.end_year,
         term.is_current,
     )
 
@@ -66,8 +71,13 @@ def _check_years(start_year: int | None, end_year: int | None) -> dict[str, str]
 
 
 def set_up_township(
-    db: Database, actor: Actor, name: str, county: str, term_ordinal: int,
-    start_year: int | None, end_year: int | None,
+    db: Database,
+    actor: Actor,
+    name: str,
+    county: str,
+    term_ordinal: int,
+    start_year: int | None,
+    end_year: int | None,
 ) -> None:
     """First run: the township's name and county, and its current term."""
     errors = _check_years(start_year, end_year)
@@ -107,15 +117,16 @@ def update_township(
         if row is None:
             raise NotFound("尚未设置乡镇信息")
         check_version(row.version, version)
-        change.before = {"name": row.name, "county": row.county, "address": row.address,
-                         "phone": row.phone}
+        change.before = {"name": row.name, "county": row.county, "address": row.address, "phone": row.phone}
         row.name, row.county, row.address, row.phone = (
-            name.strip(), county.strip(), address.strip(), phone.strip(),
+            name.strip(),
+            county.strip(),
+            address.strip(),
+            phone.strip(),
         )
         change.object_id = 1
         change.summary = "修改乡镇信息"
-        change.after = {"name": row.name, "county": row.county, "address": row.address,
-                        "phone": row.phone}
+        change.after = {"name": row.name, "county": row.county, "address": row.address, "phone": row.phone}
 
 
 def list_terms(db: Database) -> list[TermInfo]:
@@ -130,8 +141,12 @@ def current_term(db: Database) -> TermInfo | None:
 
 
 def ensure_term(
-    db: Database, actor: Actor, ordinal: int, start_year: int | None = None,
-    end_year: int | None = None, make_current: bool = False,
+    db: Database,
+    actor: Actor,
+    ordinal: int,
+    start_year: int | None = None,
+    end_year: int | None = None,
+    make_current: bool = False,
 ) -> TermInfo:
     """The term with this ordinal, created if new; optionally made the current one."""
     errors = _check_years(start_year, end_year)
@@ -143,8 +158,7 @@ def ensure_term(
         session = change.session
         term = session.scalar(select(Term).where(Term.ordinal == ordinal))
         if term is None:
-            term = Term(ordinal=ordinal, start_year=start_year, end_year=end_year,
-                        is_current=False)
+            term = Term(ordinal=ordinal, start_year=start_year, end_year=end_year, is_current=False)
             session.add(term)
         else:
             term.start_year = start_year or term.start_year
@@ -155,6 +169,10 @@ def ensure_term(
         session.flush()
         change.object_id = term.id
         change.summary = f"保存届次{term.label}" + ("（设为当前）" if make_current else "")
-        change.after = {"ordinal": ordinal, "start_year": term.start_year,
-                        "end_year": term.end_year, "is_current": term.is_current}
+        change.after = {
+            "ordinal": ordinal,
+            "start_year": term.start_year,
+            "end_year": term.end_year,
+            "is_current": term.is_current,
+        }
         return _term_info(term)

@@ -43,7 +43,5 @@ def upgrade(engine: Engine) -> None:
     """Apply every pending migration; refuse a database made by a newer version of the app."""
     current = current_revision(engine)
     if current is not None and not _known(current):
-        raise DatabaseError(
-            f"数据库的结构版本（{current}）比本软件新，请升级主席团工作台后再打开"
-        )
+        raise DatabaseError(f"数据库的结构版本（{current}）比本软件新，请升级主席团工作台后再打开")
     command.upgrade(alembic_config(engine), "head")
