@@ -162,7 +162,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     prefix = "（试导入，未写入）" if args.dry_run else ""
-    print(f"{prefix}导入 {outcome.imported} 条，拒绝 {len(outcome.rejections)} 条")
+    print(f"{prefix}导入 {outcome.imported} 条，拒绝 {outcome.rejected_rows} 条")
     for column in outcome.unknown_columns:
         print(f"提示：未识别的列“{column}”已忽略")
     if outcome.rejections:
