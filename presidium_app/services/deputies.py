@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from presidium_app.domain.deputies import (
     Deputy,
@@ -94,8 +94,9 @@ def validate_input(data: DeputyInput) -> DeputyInput:
             check_id_agrees(id_number, data.birth_date, data.gender)
         except InvalidValue as exc:
             errors["id_number"] = str(exc)
-    gender = data.gender or (id_gender(id_number) if id_number and not errors else None)
-    birth = data.birth_date or (id_birth_date(id_number) if id_number and not errors else None)
+    id_usable = bool(id_number) and "id_number" not in errors
+    gender = data.gender or (id_gender(id_number) if id_usable else None)
+    birth = data.birth_date or (id_birth_date(id_number) if id_usable else None)
     if gender is None:
         errors["gender"] = "请选择性别"
     if birth is not None and not dt.date(1900, 1, 1) <= birth <= dt.date.today():
@@ -200,16 +201,22 @@ def _snapshot(deputy: Deputy, mandate: Mandate) -> dict[str, Any]:
 
 
 def find_person(session: Session, data: DeputyInput) -> Deputy | None:
-    """The same person: the same ID number, or else the same name and birth date."""
+    """The same person: the same ID number, or else the same name and birth date (someone on
+    record with a different ID number is someone else); with neither given, the same name among
+    those on record with neither, so a re-import never duplicates them."""
     if data.id_number:
         found = session.scalar(select(Deputy).where(Deputy.id_number == data.id_number))
         if found is not None:
             return found
+    same_name = select(Deputy).where(Deputy.name == data.name).order_by(Deputy.id)
     if data.birth_date is not None:
-        return session.scalar(
-            select(Deputy).where(Deputy.name == data.name, Deputy.birth_date == data.birth_date)
-        )
-    return None
+        same = same_name.where(Deputy.birth_date == data.birth_date)
+        if data.id_number:
+            same = same.where(Deputy.id_number.is_(None))
+        return session.scalar(same)
+    if data.id_number:
+        return None
+    return session.scalar(same_name.where(Deputy.birth_date.is_(None), Deputy.id_number.is_(None)))
 
 
 def _check_references(session: Session, data: DeputyInput) -> None:
@@ -433,31 +440,40 @@ def _conditions(query: DeputyQuery) -> list[ColumnElement[bool]]:
         conditions.append(Mandate.group_id == query.group_id)
     if query.station_id is not None:
         conditions.append(Mandate.station_id == query.station_id)
+    person: list[ColumnElement[bool]] = []
     for token in normalize_text(query.text).split():
         kind = classify_token(token)
         if kind == "digits":
-            conditions.append(or_(Deputy.id_number.endswith(token.upper()),
-                                  Deputy.mobile.endswith(token)))
+            person.append(or_(Deputy.id_number.endswith(token.upper()),
+                              Deputy.mobile.endswith(token)))
         elif kind == "latin":
             low = token.lower()
-            conditions.append(or_(Deputy.name_initials.startswith(low),
-                                  Deputy.name_pinyin.contains(low)))
+            person.append(or_(Deputy.name_initials.startswith(low),
+                              Deputy.name_pinyin.contains(low)))
         else:
-            conditions.append(or_(Deputy.name.contains(token),
-                                  Deputy.workplace.contains(token),
-                                  Mandate.constituency.contains(token)))
+            # autoescape: a typed % or _ is a character, not a LIKE wildcard.
+            conditions.append(or_(Deputy.name.contains(token, autoescape=True),
+                                  Deputy.workplace.contains(token, autoescape=True),
+                                  Mandate.constituency.contains(token, autoescape=True)))
+    if person:
+        # The persons first, then their mandates: one pass over the deputy table instead of a
+        # deputy lookup per mandate (2–3x faster at 10^4 deputies, see benchmarks/roster_filter).
+        conditions.append(Mandate.deputy_id.in_(select(Deputy.id).where(*person).correlate(None)))
     return conditions
 
 
 def search_ids(db: Database, query: DeputyQuery) -> list[int]:
-    """Mandate ids matching the query, in roster order (term, then pinyin of the name)."""
+    """Mandate ids matching the query, in roster order (newest term first, then pinyin of the
+    name). Terms are ordered by their number, not by when they were entered."""
     statement = (
         select(Mandate.id).join(Deputy, Deputy.id == Mandate.deputy_id)
+        .join(Term, Term.id == Mandate.term_id)
         .where(and_(True, *_conditions(query)))
-        .order_by(Mandate.term_id.desc(), Deputy.name_pinyin, Mandate.id)
+        .order_by(Term.ordinal.desc(), Deputy.name_pinyin, Mandate.id)
     )
     with db.session() as session:
-        return list(session.scalars(statement))
+        # Plain rows, not ORM results: thousands of ids per keystroke.
+        return list(session.connection().execute(statement).scalars())
 
 
 def count(db: Database, query: DeputyQuery) -> int:
@@ -472,21 +488,27 @@ def load_rows(db: Database, mandate_ids: list[int]) -> dict[int, DeputyRow]:
     """The table lines of the given mandates (one page of the lazy roster model)."""
     if not mandate_ids:
         return {}
+    # One joined query of plain columns (not four selectinloads of ORM objects): it runs on
+    # every keystroke of the roster filter, 3x faster.
+    statement = (
+        select(Mandate.id, Deputy.name, Deputy.gender, Deputy.birth_date, Mandate.levels_text,
+               Mandate.term_id, Mandate.constituency, DeputyGroup.name, LiaisonStation.name,
+               Deputy.workplace, Deputy.mobile, Mandate.status)
+        .join(Deputy, Deputy.id == Mandate.deputy_id)
+        .outerjoin(DeputyGroup, DeputyGroup.id == Mandate.group_id)
+        .outerjoin(LiaisonStation, LiaisonStation.id == Mandate.station_id)
+        .where(Mandate.id.in_(mandate_ids))
+    )
     with db.session() as session:
-        mandates = session.scalars(
-            select(Mandate).where(Mandate.id.in_(mandate_ids)).options(
-                selectinload(Mandate.deputy), selectinload(Mandate.term),
-                selectinload(Mandate.group), selectinload(Mandate.station))
-        )
+        terms = {t.id: t.name for t in session.scalars(select(Term))}
         rows = {}
-        for m in mandates:
-            d = m.deputy
-            rows[m.id] = DeputyRow(
-                mandate_id=m.id, name=d.name, gender=d.gender.label, birth_date=d.birth_date,
-                levels="、".join(lvl.label for lvl in m.levels), term=m.term.name,
-                constituency=m.constituency, group=m.group.name if m.group else "",
-                station=m.station.name if m.station else "", workplace=d.workplace,
-                mobile=d.mobile, status=m.status,
+        for (mandate_id, name, gender, birth_date, levels, term_id, constituency, group, station,
+             workplace, mobile, status) in session.connection().execute(statement):
+            rows[mandate_id] = DeputyRow(
+                mandate_id=mandate_id, name=name, gender=gender.label, birth_date=birth_date,
+                levels="、".join(lvl.label for lvl in DeputyLevel if f",{lvl.value}," in levels),
+                term=terms[term_id], constituency=constituency, group=group or "",
+                station=station or "", workplace=workplace, mobile=mobile, status=status,
             )
         return rows
 

@@ -6,11 +6,22 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
+# Surnames whose reading as a surname differs from the one pypinyin picks for the character:
+# staff type "zeng" for 曾, never "ceng".
+SURNAME_READINGS = {
+    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "查": "zha", "区": "ou", "覃": "qin",
+    "朴": "piao", "翟": "zhai", "缪": "miao", "种": "chong", "句": "gou", "秘": "bi", "薄": "bo",
+    "繁": "po", "员": "yun", "召": "shao", "隗": "wei", "折": "she", "祭": "zhai", "能": "nai",
+    "阚": "kan", "盖": "ge", "都": "du",
+}
+
 
 @lru_cache(maxsize=65536)
 def name_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials), lower case, no spaces: ("zhangsanfeng", "zsf")."""
     syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="ignore")]
+    if len(name) > 1 and name[0] in SURNAME_READINGS and syllables:
+        syllables[0] = SURNAME_READINGS[name[0]]
     return "".join(syllables), "".join(s[0] for s in syllables if s)
 
 

@@ -50,9 +50,7 @@ class DataPaths:
 
 
 def resolve_data_paths(data_dir: str | os.PathLike[str] | None = None) -> DataPaths:
-    chosen = data_dir or os.environ.get(DATA_DIR_ENV) or platformdirs.user_data_dir(
-        APP_NAME, appauthor=False
-    )
+    chosen = data_dir or os.environ.get(DATA_DIR_ENV) or platformdirs.user_data_dir(APP_NAME, appauthor=False)
     return DataPaths(Path(chosen).expanduser().resolve())
 
 
