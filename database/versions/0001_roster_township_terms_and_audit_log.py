@@ -58,9 +58,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("deputy", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_deputy_name"), ["name"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_deputy_name_initials"), ["name_initials"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_deputy_name_initials"), ["name_initials"], unique=False)
         batch_op.create_index(batch_op.f("ix_deputy_name_pinyin"), ["name_pinyin"], unique=False)
 
     op.create_table(
@@ -155,9 +153,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_status_change")),
     )
     with op.batch_alter_table("status_change", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_status_change_mandate_id"), ["mandate_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_status_change_mandate_id"), ["mandate_id"], unique=False)
 
     # ### end Alembic commands ###
 

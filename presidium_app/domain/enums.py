@@ -52,3 +52,43 @@ class DeputyStatus(LabelledEnum):
     TRANSFERRED = "transferred", "调离"
     DECEASED = "deceased", "去世"
     TERMINATED = "terminated", "终止"
+
+
+class ActivityType(LabelledEnum):
+    INSPECTION = "inspection", "视察"
+    LAW_ENFORCEMENT_CHECK = "law_enforcement_check", "执法检查"
+    RESEARCH = "research", "专题调研"
+    INQUIRY = "inquiry", "专题询问"
+    ATTEND_MEETING = "attend_meeting", "列席会议"
+    CONGRESS_SESSION = "congress_session", "人代会"
+    VOTER_RECEPTION = "voter_reception", "接待选民"
+    DUTY_REPORT = "duty_report", "代表述职"
+    GROUP_MEETING = "group_meeting", "代表小组活动"
+    TRAINING = "training", "学习培训"
+    LIVELIHOOD_VOTE = "livelihood_vote", "民生实事票决"
+    OTHER = "other", "其他"
+
+
+class Attendance(LabelledEnum):
+    PRESENT = "present", "出席"
+    EXCUSED = "excused", "请假"
+    ABSENT = "absent", "缺席"
+
+
+class Satisfaction(LabelledEnum):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
+class TrainingForm(LabelledEnum):
+    LECTURE = "lecture", "集中授课"
+    SEMINAR = "seminar", "专题讲座"
+    VIDEO = "video", "视频学习"
+    FIELD_TRIP = "field_trip", "外出考察"
+    SELF_STUDY = "self_study", "自学"
+
+
+class AttachmentKind(LabelledEnum):
+    PHOTO = "photo", "照片"
+    DOCUMENT = "document", "文件"
