@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from presidium_app.services.errors import ServiceError
 from presidium_app.services.progress import Cancelled, Progress
+from presidium_app.ui import messages
 
 
 class _Signals(QObject):
@@ -38,11 +39,27 @@ class _Job(QRunnable):
 
 
 _running: set[_Signals] = set()  # keeps the signal objects alive until their job reports
+_pools: list[QThreadPool] = []
 
 
 def _pool() -> QThreadPool:
-    pool = QThreadPool.globalInstance()
-    return pool
+    """One worker thread for the whole app (as Anki does): operations run one after another, so
+    two never write to the database at the same time, and their order is the order asked."""
+    if not _pools:
+        pool = QThreadPool(QCoreApplication.instance())
+        pool.setMaxThreadCount(1)
+        _pools.append(pool)
+    return _pools[0]
+
+
+def busy() -> bool:
+    """True while an operation is queued or running."""
+    return bool(_running)
+
+
+def wait_for_operations(timeout_ms: int = 30000) -> bool:
+    """Block until queued operations are done (for closing the app and for tests)."""
+    return _pools[0].waitForDone(timeout_ms) if _pools else True
 
 
 def error_text(error: BaseException) -> str:
@@ -52,7 +69,7 @@ def error_text(error: BaseException) -> str:
 
 
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
-    QMessageBox.warning(parent, title, error_text(error))
+    messages.warn(parent, title, error_text(error))
 
 
 def run_operation(

@@ -1,0 +1,84 @@
+"""The desktop app (`python main.py`, `presidium-app`): open the database the same way the command
+line does, set up the township on first run, then show the main window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from presidium_app.services.audit import Actor
+from presidium_app.storage.database import Database, DatabaseError
+from presidium_app.storage.paths import resolve_data_paths, resolve_database_url
+
+DEFAULT_ACTOR = Actor("管理员")  # accounts and sign-in come with a later issue
+
+
+def _parse(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(prog="presidium-app", description="主席团工作台（桌面程序）",
+                                     add_help=True)
+    parser.add_argument("--data-dir",
+                        help="数据目录（默认：系统的用户数据目录；环境变量 PRESIDIUM_DATA_DIR）")
+    parser.add_argument("--database-url",
+                        help="数据库地址（SQLAlchemy URL；环境变量 PRESIDIUM_DATABASE_URL）")
+    return parser.parse_known_args(list(argv))  # the rest is for Qt (-platform, -style, …)
+
+
+def database_error_text(error: DatabaseError, data_dir: str | None = None,
+                        database_url: str | None = None) -> tuple[str, str]:
+    """The message box's text and advice when the database cannot be opened. The service's
+    message already names the file; the advice says what to do and that nothing was changed."""
+    paths = resolve_data_paths(data_dir)
+    url = resolve_database_url(paths, database_url)
+    where = str(paths.database_file) if url.startswith("sqlite") else url
+    text = f"无法打开数据库，程序将退出。\n\n{error}"
+    if where not in text:
+        text += f"\n\n数据库：{where}"
+    advice = ("本程序没有修改这个文件。请检查文件是否被其他程序占用、文件夹是否可写；"
+              "如文件已损坏，请从备份恢复，或用 --data-dir 指定另一个数据目录。")
+    return text, advice
+
+
+def open_or_explain(data_dir: str | None, database_url: str | None) -> Database | None:
+    """The database, or None after telling the user (in Chinese) why it cannot be opened."""
+    from presidium_app.storage.opening import open_database
+    from presidium_app.ui import messages
+
+    try:
+        return open_database(data_dir, database_url)
+    except DatabaseError as exc:
+        text, advice = database_error_text(exc, data_dir, database_url)
+        messages.warn(None, "无法打开数据库", text, advice)
+        return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args, qt_args = _parse(sys.argv[1:] if argv is None else argv)
+
+    from presidium_app.services import township
+    from presidium_app.ui.application import ensure_application
+    from presidium_app.ui.context import AppContext
+    from presidium_app.ui.dialogs.first_run import FirstRunDialog
+    from presidium_app.ui.main_window import MainWindow
+    from presidium_app.ui.operations import wait_for_operations
+
+    app = ensure_application([sys.argv[0] if sys.argv else "presidium-app", *qt_args])
+    db = open_or_explain(args.data_dir, args.database_url)
+    if db is None:
+        return 1
+    try:
+        ctx = AppContext(db, DEFAULT_ACTOR)
+        if not township.is_set_up(db):
+            dialog = FirstRunDialog(ctx)
+            if dialog.exec() != FirstRunDialog.DialogCode.Accepted or not township.is_set_up(db):
+                return 0
+        window = MainWindow(ctx)
+        window.show()
+        return app.exec()
+    finally:
+        wait_for_operations()
+        db.dispose()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

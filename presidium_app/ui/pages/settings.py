@@ -1,0 +1,324 @@
+"""设置: the township's details, its terms (届次), deputy groups and liaison stations. Every save
+goes through the services, so it is validated and written to the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from presidium_app.services import organisation, township
+from presidium_app.services.errors import Conflict, ServiceError, ValidationFailed
+from presidium_app.ui import messages
+from presidium_app.ui.context import AppContext
+from presidium_app.ui.widgets.form import ErrorLabel, FieldForm
+from presidium_app.ui.widgets.term_spin import TermSpinBox
+
+
+def _year_spin() -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(1949, 2100)
+    spin.setSuffix(" 年")
+    return spin
+
+
+class SettingsPage(QWidget):
+    township_changed = Signal()  # name or current term changed: the window title and status bar
+    organisation_changed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.township_version = 0
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        body.setObjectName("pageBody")
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(14)
+        title = QLabel("设置")
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(14)
+        grid.addWidget(self._township_box(), 0, 0)
+        grid.addWidget(self._terms_box(), 0, 1)
+        grid.addWidget(self._groups_box(), 1, 0)
+        grid.addWidget(self._stations_box(), 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        self.activate()
+
+    # -- township ---------------------------------------------------------------------------
+    def _township_box(self) -> QGroupBox:
+        box = QGroupBox("乡镇信息")
+        layout = QVBoxLayout(box)
+        explain = QLabel("印在各类表格、通知和公示材料上。")
+        explain.setObjectName("hint")
+        layout.addWidget(explain)
+        self.t_name, self.t_county = QLineEdit(), QLineEdit()
+        self.t_address, self.t_phone = QLineEdit(), QLineEdit()
+        self.t_name.setPlaceholderText("如：青山镇")
+        self.t_county.setPlaceholderText("如：临川县")
+        self.t_address.setPlaceholderText("主席团办公室地址")
+        self.t_phone.setPlaceholderText("办公电话")
+        grid = QGridLayout()
+        self.township_form = FieldForm(grid)
+        self.township_form.add("name", "乡镇名称", self.t_name, 0, required=True)
+        self.township_form.add("county", "所属县（市、区）", self.t_county, 1)
+        self.township_form.add("address", "地址", self.t_address, 2)
+        self.township_form.add("phone", "电话", self.t_phone, 3)
+        layout.addLayout(grid)
+        self.township_error = ErrorLabel()
+        layout.addWidget(self.township_error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.township_saved = QLabel()
+        self.township_saved.setObjectName("savedHint")
+        row.addWidget(self.township_saved)
+        for edit in (self.t_name, self.t_county, self.t_address, self.t_phone):
+            edit.textEdited.connect(lambda _t: self.township_saved.setText(""))
+        self.township_save = QPushButton("保存乡镇信息")
+        self.township_save.setObjectName("primary")
+        self.township_save.clicked.connect(self.save_township)
+        row.addWidget(self.township_save)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        return box
+
+    def load_township(self) -> None:
+        info = township.get_township(self.ctx.db)
+        self.township_version = info.version
+        self.t_name.setText(info.name)
+        self.t_county.setText(info.county)
+        self.t_address.setText(info.address)
+        self.t_phone.setText(info.phone)
+        self.township_form.clear_errors()
+        self.township_error.show_message("")
+
+    def save_township(self) -> bool:
+        try:
+            township.update_township(
+                self.ctx.db, self.ctx.actor, self.t_name.text(), self.t_county.text(),
+                self.t_address.text(), self.t_phone.text(), self.township_version)
+        except ValidationFailed as exc:
+            self.township_error.show_message("；".join(self.township_form.show_errors(exc.field_errors)))
+            return False
+        except Conflict as exc:
+            messages.warn(self, "未能保存", exc.message,
+                          "下面显示的是别人刚保存的内容，请核对后再修改。")
+            self.load_township()
+            return False
+        except ServiceError as exc:
+            self.township_error.show_message(exc.message)
+            return False
+        self.load_township()
+        self.township_saved.setText("已保存")
+        self.township_changed.emit()
+        return True
+
+    # -- terms ------------------------------------------------------------------------------
+    def _terms_box(self) -> QGroupBox:
+        box = QGroupBox("届次")
+        layout = QVBoxLayout(box)
+        explain = QLabel("当前届次是新增代表和名册筛选的默认届次。换届时先添加新的届次，再设为当前。")
+        explain.setObjectName("hint")
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
+        self.terms = QListWidget()
+        self.terms.setMinimumHeight(110)
+        self.terms.currentRowChanged.connect(lambda _r: self._term_selected())
+        layout.addWidget(self.terms)
+        self.make_current = QPushButton("设为当前届次")
+        self.make_current.clicked.connect(self.make_selected_current)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.make_current)
+        layout.addLayout(row)
+
+        add = QGridLayout()
+        add.setHorizontalSpacing(8)
+        self.term_ordinal = TermSpinBox()
+        self.term_start, self.term_end = _year_spin(), _year_spin()
+        self.term_start.valueChanged.connect(lambda v: self.term_end.setValue(v + 5))
+        self.term_current = QCheckBox("设为当前")
+        self.term_add = QPushButton("添加届次")
+        self.term_add.clicked.connect(self.add_term)
+        add.addWidget(QLabel("新届次"), 0, 0)
+        add.addWidget(self.term_ordinal, 0, 1)
+        add.addWidget(self.term_start, 0, 2)
+        add.addWidget(QLabel("至"), 0, 3)
+        add.addWidget(self.term_end, 0, 4)
+        add.addWidget(self.term_current, 0, 5)
+        add.addWidget(self.term_add, 0, 6)
+        add.setColumnStretch(7, 1)
+        layout.addLayout(add)
+        self.term_error = ErrorLabel()
+        layout.addWidget(self.term_error)
+        return box
+
+    def load_terms(self, select_id: int | None = None) -> None:
+        self.terms.clear()
+        terms = township.list_terms(self.ctx.db)
+        for term in terms:
+            item = QListWidgetItem(term.label + ("（当前届次）" if term.is_current else ""))
+            item.setData(Qt.ItemDataRole.UserRole, term)
+            if term.is_current:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            self.terms.addItem(item)
+            if term.id == select_id or (select_id is None and term.is_current):
+                self.terms.setCurrentItem(item)
+        latest = max((t for t in terms), key=lambda t: t.ordinal, default=None)
+        self.term_ordinal.setValue(latest.ordinal + 1 if latest else 19)
+        start = (latest.end_year if latest and latest.end_year else 2026)
+        self.term_start.setValue(start)
+        self.term_end.setValue(start + 5)
+        self._term_selected()
+
+    def _term_selected(self) -> None:
+        item = self.terms.currentItem()
+        term = item.data(Qt.ItemDataRole.UserRole) if item else None
+        self.make_current.setEnabled(term is not None and not term.is_current)
+
+    def add_term(self) -> bool:
+        try:
+            term = township.ensure_term(
+                self.ctx.db, self.ctx.actor, self.term_ordinal.value(), self.term_start.value(),
+                self.term_end.value(), make_current=self.term_current.isChecked())
+        except ServiceError as exc:
+            self.term_error.show_message(exc.message)
+            return False
+        self.term_error.show_message("")
+        self.term_current.setChecked(False)
+        self.load_terms(term.id)
+        self.township_changed.emit()
+        return True
+
+    def make_selected_current(self) -> bool:
+        item = self.terms.currentItem()
+        if item is None:
+            return False
+        term: Any = item.data(Qt.ItemDataRole.UserRole)
+        if not messages.ask(self, "设为当前届次", f"把{term.label}设为当前届次吗？",
+                            detail="新增代表和名册筛选将默认使用这一届。"):
+            return False
+        try:
+            township.ensure_term(self.ctx.db, self.ctx.actor, term.ordinal, make_current=True)
+        except ServiceError as exc:
+            self.term_error.show_message(exc.message)
+            return False
+        self.load_terms(term.id)
+        self.township_changed.emit()
+        return True
+
+    # -- groups and stations ---------------------------------------------------------------
+    def _groups_box(self) -> QGroupBox:
+        box = QGroupBox("代表小组")
+        layout = QVBoxLayout(box)
+        self.groups = QListWidget()
+        self.groups.setMinimumHeight(140)
+        layout.addWidget(self.groups)
+        row = QHBoxLayout()
+        self.group_name = QLineEdit()
+        self.group_name.setPlaceholderText("新小组名称，如：第一代表小组")
+        self.group_name.returnPressed.connect(self.add_group)
+        add = QPushButton("添加小组")
+        add.clicked.connect(self.add_group)
+        row.addWidget(self.group_name, 1)
+        row.addWidget(add)
+        layout.addLayout(row)
+        self.group_error = ErrorLabel()
+        layout.addWidget(self.group_error)
+        return box
+
+    def _stations_box(self) -> QGroupBox:
+        box = QGroupBox("代表联络站")
+        layout = QVBoxLayout(box)
+        self.stations = QListWidget()
+        self.stations.setMinimumHeight(140)
+        layout.addWidget(self.stations)
+        row = QHBoxLayout()
+        self.station_name = QLineEdit()
+        self.station_name.setPlaceholderText("联络站名称")
+        self.station_address = QLineEdit()
+        self.station_address.setPlaceholderText("地址（可不填）")
+        self.station_name.returnPressed.connect(self.add_station)
+        add = QPushButton("添加联络站")
+        add.clicked.connect(self.add_station)
+        row.addWidget(self.station_name, 1)
+        row.addWidget(self.station_address, 1)
+        row.addWidget(add)
+        layout.addLayout(row)
+        self.station_error = ErrorLabel()
+        layout.addWidget(self.station_error)
+        return box
+
+    def load_organisation(self) -> None:
+        self.groups.clear()
+        for group in organisation.list_groups(self.ctx.db):
+            self.groups.addItem(group.name)
+        self.stations.clear()
+        for station in organisation.list_stations(self.ctx.db):
+            self.stations.addItem(station.name)
+
+    def add_group(self) -> bool:
+        try:
+            organisation.add_group(self.ctx.db, self.ctx.actor, self.group_name.text())
+        except ServiceError as exc:
+            self.group_error.show_message(
+                "；".join(exc.field_errors.values()) if isinstance(exc, ValidationFailed)
+                else exc.message)
+            return False
+        self.group_error.show_message("")
+        self.group_name.clear()
+        self.load_organisation()
+        self.organisation_changed.emit()
+        return True
+
+    def add_station(self) -> bool:
+        try:
+            organisation.add_station(self.ctx.db, self.ctx.actor, self.station_name.text(),
+                                     self.station_address.text())
+        except ServiceError as exc:
+            self.station_error.show_message(
+                "；".join(exc.field_errors.values()) if isinstance(exc, ValidationFailed)
+                else exc.message)
+            return False
+        self.station_error.show_message("")
+        self.station_name.clear()
+        self.station_address.clear()
+        self.load_organisation()
+        self.organisation_changed.emit()
+        return True
+
+    def activate(self) -> None:
+        self.load_township()
+        self.load_terms()
+        self.load_organisation()

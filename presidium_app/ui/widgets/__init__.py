@@ -1,0 +1,1 @@
+"""Small reusable widgets (optional dates, term spin box, field error labels)."""

@@ -1,0 +1,80 @@
+"""run_operation: work runs off the UI thread, results come back on it, cancel rolls back."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from presidium_app.services.errors import ServiceError
+from presidium_app.services.progress import Cancelled, Progress
+from presidium_app.ui import operations
+
+
+def test_result_comes_back_on_the_ui_thread(qtbot: Any) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    ui_thread = threading.current_thread()
+    seen: dict[str, Any] = {}
+
+    def work(progress: Progress) -> str:
+        seen["worker"] = threading.current_thread()
+        progress.report(1, 2, "一半")
+        return "完成"
+
+    def done(result: str) -> None:
+        seen["result"], seen["callback"] = result, threading.current_thread()
+
+    operations.run_operation(parent, "测试", work, done)
+    qtbot.waitUntil(lambda: "result" in seen)
+    assert seen["result"] == "完成"
+    assert seen["worker"] is not ui_thread
+    assert seen["callback"] is ui_thread
+    assert not operations.busy()
+
+
+def test_failure_is_shown_in_chinese(qtbot: Any, messages_log: Any) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    def work(_progress: Progress) -> None:
+        raise ServiceError("文件被占用，未写入")
+
+    operations.run_operation(parent, "导出", work, lambda _r: None)
+    qtbot.waitUntil(lambda: bool(messages_log.shown))
+    assert messages_log.shown[-1][:3] == ("warn", "导出", "文件被占用，未写入")
+
+
+def test_cancel_stops_the_work(qtbot: Any, messages_log: Any) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    started = threading.Event()
+    failures: list[BaseException] = []
+
+    def work(progress: Progress) -> None:
+        started.set()
+        for step in range(10_000):
+            progress.report(step, 10_000)
+            threading.Event().wait(0.001)
+
+    progress = operations.run_operation(parent, "导入", work, lambda _r: None, failures.append)
+    assert started.wait(5)
+    assert operations.busy()
+    progress.cancel()
+    qtbot.waitUntil(lambda: bool(failures), timeout=5000)
+    assert isinstance(failures[0], Cancelled)
+    assert not messages_log.shown
+
+
+def test_main_window_stays_open_while_work_runs(qtbot: Any, window: Any, messages_log: Any) -> None:
+    release = threading.Event()
+    finished: list[object] = []
+    operations.run_operation(window, "导入", lambda _p: release.wait(10), finished.append)
+    window.close()
+    assert window.isVisible()
+    assert messages_log.shown[-1][1] == "请稍候"
+    release.set()
+    qtbot.waitUntil(lambda: bool(finished))
+    window.close()
+    assert not window.isVisible()
