@@ -7,6 +7,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from presidium_app.cli import ChineseArgumentParser
 from presidium_app.services.audit import Actor
 from presidium_app.storage.database import Database, DatabaseError
 from presidium_app.storage.paths import resolve_data_paths, resolve_database_url
@@ -15,8 +16,9 @@ DEFAULT_ACTOR = Actor("管理员")  # accounts and sign-in come with a later iss
 
 
 def _parse(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
-    parser = argparse.ArgumentParser(prog="presidium-app", description="主席团工作台（桌面程序）",
-                                     add_help=True)
+    parser = ChineseArgumentParser(prog="presidium-app", description="主席团工作台（桌面程序）",
+                                   add_help=False)
+    parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
     parser.add_argument("--data-dir",
                         help="数据目录（默认：系统的用户数据目录；环境变量 PRESIDIUM_DATA_DIR）")
     parser.add_argument("--database-url",

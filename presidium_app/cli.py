@@ -12,6 +12,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from presidium_app.services.audit import Actor
 from presidium_app.services.errors import ServiceError
@@ -20,7 +21,8 @@ from presidium_app.storage.opening import open_database
 from presidium_app.storage.paths import resolve_data_paths, resolve_database_url
 
 EXIT_OK, EXIT_ERROR, EXIT_UNREADABLE, EXIT_REJECTED, EXIT_PROBLEMS = 0, 1, 2, 3, 4
-LEDGER_KINDS = ("deputies",)
+LEDGER_KINDS = ("deputies", "activities", "training")
+KINDS_HELP = "台账种类：deputies（代表名册）、activities（代表活动）、training（学习培训）"
 DEFAULT_USER = "管理员"
 
 
@@ -31,14 +33,14 @@ class CliError(Exception):
 
 
 class _ChineseHelp(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
-class _Parser(argparse.ArgumentParser):
+class ChineseArgumentParser(argparse.ArgumentParser):
     """argparse with its fixed English phrases put into Chinese."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _ChineseHelp)
         super().__init__(*args, **kwargs)
         self._positionals.title = "参数"
@@ -50,7 +52,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = ChineseArgumentParser(
         prog="presidium", description="主席团工作台命令行：初始化、台账导入导出、检查与统计。", add_help=False
     )
     parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
@@ -62,7 +64,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--user", help="操作人（环境变量 PRESIDIUM_USER；默认为管理员）")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调试信息")
-    commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
 
     def command(name: str, text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text, add_help=False)
@@ -78,25 +80,25 @@ def _build_parser() -> argparse.ArgumentParser:
     init.add_argument("--scale", type=int, default=1, help="示范数据的倍数，用于压力测试（默认 1）")
 
     template = command("template", "生成空白台账模板（含填写说明）")
-    template.add_argument("kind", choices=LEDGER_KINDS, metavar="KIND", help="台账种类：deputies")
+    template.add_argument("kind", choices=LEDGER_KINDS, metavar="KIND", help=KINDS_HELP)
     template.add_argument("-o", "--output", required=True, type=Path, help="输出的 .xlsx 文件")
 
     imp = command("import", "导入台账：逐行校验，合格的导入，不合格的列入错误报告")
-    imp.add_argument("kind", choices=LEDGER_KINDS, metavar="KIND", help="台账种类：deputies")
+    imp.add_argument("kind", choices=LEDGER_KINDS, metavar="KIND", help=KINDS_HELP)
     imp.add_argument("file", type=Path, help="要导入的 .xlsx 文件")
     imp.add_argument("--dry-run", action="store_true", help="只校验，不写入")
     imp.add_argument("--report", type=Path, help="错误报告文件（默认：输入文件旁的 .errors.xlsx）")
 
     exp = command("export", "导出台账（与导入同样的列，可原样导回）")
-    exp.add_argument("kind", choices=LEDGER_KINDS, metavar="KIND", help="台账种类：deputies")
+    exp.add_argument("kind", choices=LEDGER_KINDS, metavar="KIND", help=KINDS_HELP)
     exp.add_argument("file", type=Path, help="输出的 .xlsx 文件")
-    exp.add_argument("--year", type=int, help="只导出该年度在任的代表")
+    exp.add_argument("--year", type=int, help="只导出该年度：名册为该年度在任的代表，活动为该年度的活动")
 
     stats = command("stats", "本年度主要数据")
     stats.add_argument("--year", type=int, default=dt.date.today().year, help="年度（默认今年）")
     stats.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    command("check", "检查数据库完整性、结构版本和照片文件；不修改任何文件")
+    command("check", "检查数据库完整性、结构版本、照片和活动附件文件；不修改任何文件")
     for name, text in (("print", "打印文书"), ("backup", "备份与恢复"), ("user", "账户管理")):
         later = command(name, f"{text}（尚未提供）")
         later.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)

@@ -406,7 +406,7 @@ def test_an_untouched_template_imports_nothing(db: Database, actor: Actor, tmp_p
 def test_the_columns_are_the_spec_s_and_the_service_s_labels() -> None:
     assert [c.title for c in ledger.COLUMNS] == SPEC_HEADERS
     assert all(FIELD_LABELS[c.field] == c.header for c in ledger.COLUMNS)
-    assert registry.KINDS == {"deputies": "代表名册"} and registry.title("deputies") == "代表名册"
+    assert registry.KINDS["deputies"] == "代表名册" and registry.title("deputies") == "代表名册"
 
 
 # --- tolerant reading ----------------------------------------------------------------------------

@@ -5,11 +5,15 @@ The command line and the UI look a ledger up here by its kind and show its Chine
 
 from __future__ import annotations
 
-from presidium_app.ledgers import deputies
+from presidium_app.ledgers import activities, deputies, training
 from presidium_app.ledgers.common import Ledger
 from presidium_app.services.errors import ServiceError
 
-_LEDGERS: dict[str, Ledger] = {deputies.KIND: deputies}
+_LEDGERS: dict[str, Ledger] = {
+    deputies.KIND: deputies,
+    activities.KIND: activities,
+    training.KIND: training,
+}
 
 # Kind → Chinese title, in menu order.
 KINDS: dict[str, str] = {kind: module.TITLE for kind, module in _LEDGERS.items()}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from presidium_app.domain.activities import Activity, Attachment
 from presidium_app.domain.deputies import Deputy
 from presidium_app.storage.migrations import current_revision, head_revision
 from presidium_app.storage.paths import DataPaths
@@ -47,8 +48,28 @@ def check_database(url: str, paths: DataPaths) -> list[Finding]:
         for name, photo in photos:
             if not (paths.photos / photo).exists():
                 findings.append(Finding("照片", f"{name}的照片文件 {photo} 不在 {paths.photos}"))
+        findings.extend(_missing_attachments(engine, paths))
     except SQLAlchemyError as exc:
         findings.append(Finding("数据库", f"无法读取数据库：{getattr(exc, 'orig', exc)}"))
     finally:
         engine.dispose()
     return findings
+
+
+def _missing_attachments(engine: Engine, paths: DataPaths) -> list[Finding]:
+    """Each attachment whose file is not in the attachments folder, naming its activity. A missing
+    thumbnail is no problem: it is made again when shown."""
+    statement = (
+        select(Activity.activity_date, Activity.type, Activity.topic, Attachment.original_name,
+               Attachment.stored_name)
+        .join(Activity, Activity.id == Attachment.activity_id)
+        .order_by(Activity.activity_date, Attachment.id)
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    present = {p.name for p in paths.attachments.iterdir()} if paths.attachments.is_dir() else set()
+    return [
+        Finding("附件", f"{date.isoformat()} {kind.label}“{topic}”的附件“{original}”"
+                       f"（文件 {stored}）不在 {paths.attachments}")
+        for date, kind, topic, original, stored in rows if stored not in present
+    ]

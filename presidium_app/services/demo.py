@@ -25,6 +25,7 @@ from presidium_app.domain.enums import DeputyLevel, DeputyStatus, Gender
 from presidium_app.domain.validators import id_check_digit
 from presidium_app.services import organisation, township
 from presidium_app.services.audit import Actor, now, unit_of_work
+from presidium_app.services.demo_activities import fill_activities
 from presidium_app.services.deputies import (
     DeputyInput,
     _apply_mandate,
@@ -101,12 +102,15 @@ class DemoSummary:
     stations: int = 0
     previous_term: str = ""
     previous_deputies: int = 0
+    activities: int = 0  # of last year and this year so far
 
     def __str__(self) -> str:
         text = (f"代表 {self.deputies} 人（其中离任 {self.left} 人、补选 {self.by_election} 人），"
                 f"代表小组 {self.groups} 个，联络站 {self.stations} 个")
         if self.previous_term:
             text += f"；上届（{self.previous_term}）代表 {self.previous_deputies} 人"
+        if self.activities:
+            text += f"；代表活动 {self.activities} 次"
         return text
 
 
@@ -184,6 +188,8 @@ def fill_demo(
     _fill_terms(ctx)
     _fill_organisation(ctx)
     _fill_roster(ctx)
+    for year in (ctx.today.year - 1, ctx.today.year):
+        ctx.summary.activities += fill_activities(db, actor, year, ctx.rng, scale=scale, progress=progress)
     return ctx.summary
 
 

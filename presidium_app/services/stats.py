@@ -2,32 +2,89 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from presidium_app.domain.activities import Activity, Participation
 from presidium_app.domain.deputies import Mandate
-from presidium_app.domain.enums import DeputyLevel, DeputyStatus
+from presidium_app.domain.enums import ActivityType, Attendance, DeputyLevel, DeputyStatus
 from presidium_app.domain.township import Term
+from presidium_app.domain.training import TrainingSession
+from presidium_app.services import rules, training
 from presidium_app.storage.database import Database
 
 
 def year_stats(db: Database, year: int) -> dict[str, Any]:
-    """Keys of spec/cli.md that the built areas can answer; later areas add theirs."""
+    """Keys of spec/cli.md that the built areas can answer; later areas add theirs.
+
+    "This term" figures are taken on 31 December of the year, or today if that is earlier.
+    """
     with db.session() as session:
-        term_id = session.scalar(select(Term.id).where(Term.is_current.is_(True)))
-        serving = select(Mandate.levels_text).where(
-            Mandate.term_id == term_id, Mandate.status == DeputyStatus.SERVING.value
-        )
-        by_level = {}
-        for level in DeputyLevel:
-            by_level[level.value] = (
-                session.scalar(
-                    select(func.count()).select_from(
-                        serving.where(Mandate.levels_text.contains(f",{level.value},")).subquery()
-                    )
+        figures: dict[str, Any] = {"year": year, "deputies": _deputies(session)}
+        figures["activities"] = _activities(session, year)
+        figures["training"] = _training(session, year)
+    on = min(dt.date.today(), dt.date(year, 12, 31))
+    figures["training"]["untrained_this_term"] = training.untrained_count(db, on)
+    figures["shortfalls"] = _shortfalls(db, year, on)
+    return figures
+
+
+def _deputies(session: Session) -> dict[str, Any]:
+    term_id = session.scalar(select(Term.id).where(Term.is_current.is_(True)))
+    serving = select(Mandate.levels_text).where(
+        Mandate.term_id == term_id, Mandate.status == DeputyStatus.SERVING.value
+    )
+    by_level = {}
+    for level in DeputyLevel:
+        by_level[level.value] = (
+            session.scalar(
+                select(func.count()).select_from(
+                    serving.where(Mandate.levels_text.contains(f",{level.value},")).subquery()
                 )
-                or 0
             )
-        total = session.scalar(select(func.count()).select_from(serving.subquery())) or 0
-    return {"year": year, "deputies": {"serving": total, "by_level": by_level}}
+            or 0
+        )
+    total = session.scalar(select(func.count()).select_from(serving.subquery())) or 0
+    return {"serving": total, "by_level": by_level}
+
+
+def _activities(session: Session, year: int) -> dict[str, Any]:
+    """Activities dated in the year by type (every type, 0 included) and the attendance rate
+    present / (present + excused + absent) over their invitations."""
+    start, end = rules.year_window(year)
+    in_year = Activity.activity_date.between(start, end)
+    by_type = {t.value: 0 for t in ActivityType}
+    for type_, count in session.execute(
+            select(Activity.type, func.count()).where(in_year).group_by(Activity.type)):
+        by_type[type_.value] = count
+    attendance = {a: 0 for a in Attendance}
+    for value, count in session.execute(
+            select(Participation.attendance, func.count())
+            .join(Activity, Activity.id == Participation.activity_id)
+            .where(in_year).group_by(Participation.attendance)):
+        attendance[value] = count
+    invited = sum(attendance.values())
+    rate = attendance[Attendance.PRESENT] / invited if invited else 0.0
+    return {"total": sum(by_type.values()), "by_type": by_type,
+            "attendance_rate": round(rate, 4)}
+
+
+def _training(session: Session, year: int) -> dict[str, Any]:
+    """Plan sessions held in the year (by the date of their activity) and their planned hours."""
+    start, end = rules.year_window(year)
+    held, hours = session.execute(
+        select(func.count(), func.coalesce(func.sum(TrainingSession.hours), 0.0))
+        .join(Activity, Activity.id == TrainingSession.activity_id)
+        .where(Activity.activity_date.between(start, end))).one()
+    return {"sessions_held": held, "hours": float(hours)}
+
+
+def _shortfalls(db: Database, year: int, on: dt.date) -> dict[str, int]:
+    """How many deputies are short of the suggestions rule this year and of the inspections rule
+    this term; the numbers of the rules are the settings (the key names the default 5)."""
+    counts = rules.short_counts(db, year, on)
+    return {"no_suggestion_this_year": counts["rules.suggestions_per_year"],
+            "under_five_inspections_this_term": counts["rules.inspections_per_term"]}

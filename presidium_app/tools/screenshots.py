@@ -12,8 +12,9 @@ import datetime as dt
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from presidium_app.services.audit import Actor
 
@@ -51,6 +52,166 @@ def sample_workbook(path: Path, term_name: str) -> Path:
                   "15979401234", "乡镇", term_name, "第1选区", "程家村党支部书记"])
     book.save(path)
     return path
+
+
+def _ensure_training_plan(db: Any) -> None:
+    """The demo township's plan for this year (if the demo did not already make one)."""
+    import random
+
+    from presidium_app.services import training
+    from presidium_app.services.demo_training import fill_training
+
+    year = dt.date.today().year
+    if training.find_plan(db, year) is None:
+        fill_training(db, ACTOR, year, random.Random(20211116))
+
+
+def _select_training_session(page: Any) -> None:
+    """Select the first session not yet held, so the page shows its actions enabled."""
+    waiting = [s for s in page.model.sessions() if not s.held]
+    if waiting:
+        page.select_session(waiting[0].id)
+
+
+def _shoot_training_dialogs(ctx: Any, window: Any, shoot: Callable[[Any, str], None]) -> None:
+    """学习培训: a new session with a mistake, a planned session being held, the plan's header."""
+    from presidium_app.domain.enums import Attendance
+
+    page = window.show_page("training")
+    plan = page.plan
+    if plan is None:
+        return
+    from presidium_app.ui.dialogs.hold_session_dialog import HoldSessionDialog
+    from presidium_app.ui.dialogs.plan_dialog import PlanDialog
+    from presidium_app.ui.dialogs.session_dialog import SessionDialog
+
+    session = SessionDialog(ctx, plan.id, plan.year, None, window)
+    session.speaker.setText("县人大常委会代表工作委员会负责同志")
+    session.place.setText("镇人民政府三楼会议室")
+    session.save()  # the topic left empty: its error shows under the field
+    shoot(session, "31-培训场次有误.png")
+    session.close()
+
+    edit = PlanDialog(ctx, plan, None, window)
+    shoot(edit, "32-修改培训计划.png")
+    edit.close()
+
+    waiting = [s for s in plan.sessions if not s.held]
+    if waiting:
+        hold = HoldSessionDialog(ctx, plan.year, waiting[0], window)
+        people = hold.attendance.participants()
+        for person in people[1:4]:
+            hold.attendance.set_attendance(person.deputy_id, Attendance.EXCUSED)
+        if len(people) > 5:
+            hold.attendance.set_attendance(people[5].deputy_id, Attendance.ABSENT)
+        hold.resize(900, 720)
+        shoot(hold, "33-登记举办培训.png")
+        hold.close()
+
+
+def _shoot_archive_dialogs(ctx: Any, window: Any, shoot: Callable[[Any, str], None]) -> None:
+    """履职档案 of the roster's third deputy (a year, then the whole term at its score and
+    reminders), adding an honour, and the settings' rules and points."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from presidium_app.services import archive, awards
+    from presidium_app.ui.dialogs.archive_dialog import ArchiveDialog
+
+    roster = window.show_page("roster")
+    mandate_id = roster.model.id_at(2)
+    if mandate_id is None:
+        return
+    deputy_id = archive.mandate_deputy(ctx.db, mandate_id)
+    today = dt.date.today()
+    awards.add_award(ctx.db, ACTOR, deputy_id, min(today, today.replace(month=1, day=10)),
+                     "优秀人大代表", "临川县人大常委会")
+    dialog = ArchiveDialog(ctx, deputy_id, window)
+    shoot(dialog, "41-履职档案.png")
+    dialog.set_period(None)
+    dialog._show_part("awards")
+    shoot(dialog, "42-履职档案（整届）.png")
+    add = dialog.add_award()
+    if add is not None:
+        add.title.setText("履职积极分子")
+        add.issuer.setText("青山镇人大主席团")
+        shoot(add, "43-添加表彰奖励.png")
+        add.close()
+    dialog.close()
+
+    page = window.show_page("settings")
+    scroll = page.findChild(QScrollArea)
+    if scroll is not None:
+        scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    shoot(window, "44-设置-履职要求与积分.png")
+    if scroll is not None:
+        scroll.verticalScrollBar().setValue(0)
+
+
+def _activity_with_photos(ctx: Any, folder: Path) -> int | None:
+    """The latest voter reception of the demo, given two photos and a document (the demo has no
+    files), so the activities page and form show their thumbnails."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QLinearGradient, QPainter
+
+    from presidium_app.domain.enums import ActivityType
+    from presidium_app.services import activities, attachments
+
+    ids = activities.search_ids(ctx.db, activities.ActivityQuery(type=ActivityType.VOTER_RECEPTION))
+    if not ids:
+        return None
+    for top, bottom, caption in (("#8fb8e8", "#d9c9a3", "接待选民现场"),
+                                 ("#f2e3c6", "#9c7b55", "代表听取意见")):
+        image = QImage(800, 600, QImage.Format.Format_RGB32)
+        painter = QPainter(image)
+        gradient = QLinearGradient(0, 0, 0, 600)
+        gradient.setColorAt(0, QColor(top))
+        gradient.setColorAt(1, QColor(bottom))
+        painter.fillRect(image.rect(), gradient)
+        painter.setBrush(QColor("#7a4b2a"))
+        painter.drawRect(QRect(120, 330, 560, 40))  # a table, and people around it
+        for x in range(160, 680, 90):
+            painter.setBrush(QColor("#2d3e50"))
+            painter.drawEllipse(QRect(x, 250, 46, 46))
+            painter.drawRect(QRect(x - 4, 296, 54, 40))
+        font = QFont()
+        font.setPixelSize(40)
+        painter.setFont(font)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(QRect(0, 60, 800, 80), Qt.AlignmentFlag.AlignCenter, caption)
+        painter.end()
+        path = folder / f"{caption}.jpg"
+        image.save(str(path), "JPG")
+        attachments.add_attachment(ctx.db, ACTOR, ids[0], path)
+    minutes = folder / "接待选民记录.docx"
+    minutes.write_bytes(b"PK\x03\x04 demo")
+    attachments.add_attachment(ctx.db, ACTOR, ids[0], minutes)
+    return ids[0]
+
+
+def _shoot_activity_dialogs(ctx: Any, window: Any, shoot: Callable[[Any, str], None],
+                            activity_id: int | None) -> None:
+    """代表活动: the form of a voter reception with its photos, and a new activity saved with
+    its topic left empty (the error shows under the field)."""
+    from presidium_app.domain.enums import ActivityType, Attendance
+    from presidium_app.ui.dialogs.activity_dialog import ActivityDialog
+
+    if activity_id is not None:
+        edit = ActivityDialog(ctx, activity_id, window)
+        shoot(edit, "21-修改代表活动.png")
+        edit.close()
+    new = ActivityDialog(ctx, None, window)
+    new.type.setCurrentIndex(new.type.findData(ActivityType.INSPECTION.value))
+    new.place.setText("东山村集中供水站")
+    groups = [new.attendance.group_combo.itemData(i)
+              for i in range(1, new.attendance.group_combo.count())]
+    if groups:
+        new.attendance.invite_group(int(groups[0]))
+    people = new.attendance.participants()
+    if len(people) > 2:
+        new.attendance.set_attendance(people[1].deputy_id, Attendance.EXCUSED)
+    new.save()
+    shoot(new, "22-新增代表活动有误.png")
+    new.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,6 +267,9 @@ def _shoot_all(tmp: Path, outdir: Path) -> int:
 
         township.set_up_township(db, ACTOR, "青山镇", "临川县", 19, 2021, 2026)
         print(fill_demo(db, ACTOR, scale=1))
+        _ensure_training_plan(db)
+
+        photographed = _activity_with_photos(ctx, tmp)
 
         window = MainWindow(ctx)
         window.resize(*WINDOW_SIZE)
@@ -117,6 +281,10 @@ def _shoot_all(tmp: Path, outdir: Path) -> int:
                 page.select_id(page.model.id_at(2))
             if area.key == "audit":
                 page.table.selectRow(0)
+            if area.key == "training":
+                _select_training_session(page)
+            if area.key == "activities" and photographed is not None:
+                page.select_id(photographed)
             settle()
             shoot(window, f"{number:02d}-{area.title}.png")
 
@@ -146,6 +314,9 @@ def _shoot_all(tmp: Path, outdir: Path) -> int:
         summary.resize(720, 460)
         shoot(summary, "15-导入结果.png")
         summary.close()
+        _shoot_training_dialogs(ctx, window, shoot)
+        _shoot_archive_dialogs(ctx, window, shoot)
+        _shoot_activity_dialogs(ctx, window, shoot, photographed)
         window.close()
 
         from presidium_app.app import database_error_text

@@ -18,13 +18,13 @@ from presidium_app.ui.dialogs.import_summary import ImportSummaryDialog
 from presidium_app.ui.operations import error_text, run_operation
 
 EXCEL_FILTER = "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)"
-KIND = "deputies"
 
 
-def _ledger() -> Any:
+def _ledger(kind: str) -> tuple[Any, str]:
+    """The ledger module for a kind of spec/ledgers.md, and its Chinese title (代表名册…)."""
     from presidium_app.ledgers import registry
 
-    return registry.ledger(KIND)
+    return registry.ledger(kind), registry.title(kind)
 
 
 def _with_suffix(path: str) -> Path:
@@ -40,19 +40,19 @@ def _file_stem(ctx: AppContext, what: str) -> str:
     return f"{name}{what}_{dt.date.today():%Y%m%d}.xlsx"
 
 
-def import_roster(
-    parent: QWidget, ctx: AppContext,
+def import_ledger(
+    parent: QWidget, ctx: AppContext, kind: str,
     on_imported: Callable[[Any, ImportSummaryDialog], None] | None = None,
 ) -> bool:
     """Ask for a workbook, import it in the background, then show what happened.
     Returns False when the user chose no file."""
-    path, _ = QFileDialog.getOpenFileName(parent, "导入代表名册", ctx.prefs.last_folder(),
+    ledger, title = _ledger(kind)
+    path, _ = QFileDialog.getOpenFileName(parent, f"导入{title}", ctx.prefs.last_folder(),
                                           EXCEL_FILTER)
     if not path:
         return False
     source = Path(path)
     ctx.prefs.remember_folder(source)
-    ledger = _ledger()
 
     def work(progress: Any) -> Any:
         return ledger.import_file(ctx.db, ctx.actor, source, dry_run=False, progress=progress)
@@ -66,7 +66,7 @@ def import_roster(
 
     def failed(error: BaseException) -> None:
         if isinstance(error, Cancelled):
-            messages.inform(parent, "导入已取消", "导入已取消，名册没有任何改动。")
+            messages.inform(parent, "导入已取消", f"导入已取消，{title}没有任何改动。")
             return
         messages.warn(parent, "无法导入", error_text(error))
 
@@ -74,45 +74,45 @@ def import_roster(
     return True
 
 
-def export_roster(parent: QWidget, ctx: AppContext, year: int | None = None,
+def export_ledger(parent: QWidget, ctx: AppContext, kind: str, year: int | None = None,
                   on_done: Callable[[Path, int], None] | None = None) -> bool:
+    ledger, title = _ledger(kind)
     path, _ = QFileDialog.getSaveFileName(
-        parent, "导出代表名册", str(Path(ctx.prefs.last_folder()) / _file_stem(ctx, "代表名册")),
+        parent, f"导出{title}", str(Path(ctx.prefs.last_folder()) / _file_stem(ctx, title)),
         "Excel 工作簿 (*.xlsx)")
     if not path:
         return False
     target = _with_suffix(path)
     ctx.prefs.remember_folder(target)
-    ledger = _ledger()
 
     def succeeded(count: int) -> None:
         if on_done is not None:
             on_done(target, count)
-        messages.inform(parent, "导出完成", f"已导出 {count} 名代表。", f"文件：{target}")
+        messages.inform(parent, "导出完成", f"已导出{title} {count} 条。", f"文件：{target}")
 
     def failed(error: BaseException) -> None:
         if not isinstance(error, Cancelled):
             messages.warn(parent, "无法导出", error_text(error))
 
-    run_operation(parent, "正在导出代表名册…",
+    run_operation(parent, f"正在导出{title}…",
                   lambda p: ledger.export_file(ctx.db, target, year=year, progress=p),
                   succeeded, failed)
     return True
 
 
-def save_template(parent: QWidget, ctx: AppContext) -> bool:
+def save_template(parent: QWidget, ctx: AppContext, kind: str) -> bool:
+    ledger, title = _ledger(kind)
     path, _ = QFileDialog.getSaveFileName(
-        parent, "下载代表名册模板", str(Path(ctx.prefs.last_folder()) / "代表名册模板.xlsx"),
+        parent, f"下载{title}模板", str(Path(ctx.prefs.last_folder()) / f"{title}模板.xlsx"),
         "Excel 工作簿 (*.xlsx)")
     if not path:
         return False
     target = _with_suffix(path)
     ctx.prefs.remember_folder(target)
-    ledger = _ledger()
 
     def succeeded(_: object) -> None:
         messages.inform(parent, "模板已保存",
-                        "空白模板已保存。按表头填写后，用“导入名册”导入。", f"文件：{target}")
+                        f"空白模板已保存。按表头填写后，用“导入{title}”导入。", f"文件：{target}")
 
     def failed(error: BaseException) -> None:
         messages.warn(parent, "无法保存模板", error_text(error))

@@ -38,10 +38,10 @@ class Area:
 AREAS = (
     Area("home", "工作台", True),
     Area("roster", "代表名册", True),
-    Area("activities", "代表活动", False),
+    Area("activities", "代表活动", True),
     Area("mailbox", "社情民意", False),
     Area("suggestions", "代表建议", False),
-    Area("training", "学习培训", False),
+    Area("training", "学习培训", True),
     Area("printing", "打印中心", False),
     Area("stats", "统计", False),
     Area("settings", "设置", True),
@@ -135,11 +135,13 @@ class MainWindow(QMainWindow):
 
     # -- pages ------------------------------------------------------------------------------
     def _factories(self) -> dict[str, Callable[[], QWidget]]:
+        from presidium_app.ui.pages.activities import ActivitiesPage
         from presidium_app.ui.pages.audit_log import AuditLogPage
         from presidium_app.ui.pages.home import HomePage
         from presidium_app.ui.pages.placeholder import PlaceholderPage
         from presidium_app.ui.pages.roster import RosterPage
         from presidium_app.ui.pages.settings import SettingsPage
+        from presidium_app.ui.pages.training import TrainingPage
 
         def home() -> QWidget:
             page = HomePage(self.ctx)
@@ -158,6 +160,8 @@ class MainWindow(QMainWindow):
             "roster": lambda: RosterPage(self.ctx),
             "settings": settings,
             "audit": lambda: AuditLogPage(self.ctx),
+            "activities": lambda: ActivitiesPage(self.ctx),
+            "training": lambda: TrainingPage(self.ctx),
         }
         for area in AREAS:
             if not area.built:

@@ -1,8 +1,11 @@
-"""代表名册: search and filter the roster, see one deputy in detail, and add, edit, change status,
-set a photo, delete, import, export. The table is a lazy model over mandate ids."""
+"""代表名册: search and filter the roster, see one deputy in detail (with the performance rules
+they have not met yet), and add, edit, change status, open the performance archive, set a photo,
+delete, import, export. The table is a lazy model over mandate ids."""
 
 from __future__ import annotations
 
+import datetime as dt
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +31,13 @@ from PySide6.QtWidgets import (
 
 from presidium_app.domain.enums import DeputyLevel, DeputyStatus
 from presidium_app.domain.validators import format_date
-from presidium_app.services import deputies, organisation, township
+from presidium_app.services import deputies, organisation, rules, township
 from presidium_app.services.deputies import DeputyQuery, DeputyRecord
 from presidium_app.services.errors import NotFound, ServiceError
+from presidium_app.services.rules import RuleProgress
 from presidium_app.ui import ledger_actions, messages
 from presidium_app.ui.context import AppContext
+from presidium_app.ui.dialogs.archive_dialog import ArchiveDialog, progress_text, rule_text
 from presidium_app.ui.dialogs.deputy_dialog import DeputyDialog
 from presidium_app.ui.dialogs.status_dialog import StatusDialog
 from presidium_app.ui.models.roster_model import TERM_COLUMN, WORKPLACE_COLUMN, RosterModel
@@ -52,8 +57,27 @@ def _combo(min_width: int = 110) -> QComboBox:
     return combo
 
 
+def reminders_html(progress: list[RuleProgress]) -> str:
+    """履职提醒 of one deputy: the rules not met first (with how many are missing), then those
+    met, one short line each; rules set to 0 are left out."""
+    active = [p for p in progress if p.required > 0]
+    short = [p for p in active if p.short_by]
+    met = [p for p in active if not p.short_by]
+    lines = [f"<span style='color:#b42318'>●</span> {escape(rule_text(item))}："
+             f"<span style='color:#b42318'>{escape(progress_text(item))}</span>" for item in short]
+    if not short and met:
+        lines.append("<span style='color:#1e7b34'>各项履职要求均已达到。</span>")
+    elif met:
+        lines.append("<span style='color:#1e7b34'>已达到：</span>" + "；".join(
+            f"{escape(rule_text(p))}" for p in met))
+    notes = sorted({p.note for p in short if p.note})
+    lines += [f"<span style='color:#6b7280'>注：{escape(note)}。</span>" for note in notes]
+    return "<p style='margin:0 0 4px 0'>" + "</p><p style='margin:0 0 4px 0'>".join(lines) + "</p>"
+
+
 class DeputyDetail(QScrollArea):
-    """The selected deputy: photo, the main fields and the history of status changes."""
+    """The selected deputy: photo, the main fields, the rules not yet met (履职提醒) and the
+    history of status changes."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +110,21 @@ class DeputyDetail(QScrollArea):
         heading.addStretch(1)
         top.addLayout(heading, 1)
         layout.addLayout(top)
+        reminders_title = QHBoxLayout()
+        title = QLabel("履职提醒")
+        title.setObjectName("sectionTitle")
+        reminders_title.addWidget(title)
+        reminders_title.addStretch(1)
+        self.archive_button = QPushButton("履职档案")
+        self.archive_button.setObjectName("flat")
+        self.archive_button.setToolTip("查看这位代表的履职档案（Ctrl+D）")
+        reminders_title.addWidget(self.archive_button)
+        layout.addLayout(reminders_title)
+        self.reminders = QLabel()
+        self.reminders.setObjectName("reminders")
+        self.reminders.setWordWrap(True)
+        self.reminders.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.reminders)
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.form.setHorizontalSpacing(10)
@@ -125,6 +164,15 @@ class DeputyDetail(QScrollArea):
 
     def show_none(self) -> None:
         self.stack.setCurrentIndex(0)
+
+    def show_reminders(self, progress: list[RuleProgress] | None) -> None:
+        """The deputy's progress on each rule this year and term; None: not serving this term."""
+        if progress is None:
+            self.reminders.setText("<span style='color:#6b7280'>不是本届在任代表，不作提醒。</span>")
+        elif not any(p.required > 0 for p in progress):
+            self.reminders.setText("<span style='color:#6b7280'>没有设置履职要求。</span>")
+        else:
+            self.reminders.setText(reminders_html(progress))
 
     def show_record(self, record: DeputyRecord, row: Any, photo: Path | None) -> None:
         data = record.data
@@ -219,6 +267,8 @@ class RosterPage(QWidget):
         self.edit_action = self._action("修改", self.edit_selected, None, "修改所选代表的信息（回车或双击）")
         self.status_action = self._action("状态变动", self.change_status_selected, None,
                                           "登记辞职、调离、去世等离任情况")
+        self.archive_action = self._action("履职档案", self.archive_selected, "Ctrl+D",
+                                           "查看所选代表的履职档案（按年度或整届）")
         self.photo_action = self._action("设置照片", self.set_photo_selected, None,
                                          "为所选代表选择一张JPG或PNG照片")
         self.delete_action = self._action("删除", self.delete_selected, None,
@@ -288,11 +338,11 @@ class RosterPage(QWidget):
         actions = QHBoxLayout()
         actions.setSpacing(8)
         for action, primary in ((self.add_action, True), (self.edit_action, False),
-                                (self.status_action, False), (self.photo_action, False),
-                                (self.delete_action, False)):
+                                (self.status_action, False), (self.archive_action, False),
+                                (self.photo_action, False), (self.delete_action, False)):
             actions.addWidget(self._button(action, primary))
         actions.addStretch(1)
-        hint = QLabel("双击或回车修改；右键有更多操作")
+        hint = QLabel("双击或回车修改；Ctrl+D 看履职档案；右键有更多操作")
         hint.setObjectName("hint")
         actions.addWidget(hint)
         layout.addLayout(actions)
@@ -320,6 +370,7 @@ class RosterPage(QWidget):
 
         self.detail = DeputyDetail()
         self.detail.setMinimumWidth(260)
+        self.detail.archive_button.clicked.connect(self.archive_action.trigger)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table_stack)
         self.splitter.addWidget(self.detail)
@@ -471,6 +522,16 @@ class RosterPage(QWidget):
             return
         row = self.model.record(self.model.row_of(mandate_id) or 0)
         self.detail.show_record(record, row, deputies.photo_path(self.ctx.db, record.photo))
+        self.detail.show_reminders(self._reminders(record))
+
+    def _reminders(self, record: DeputyRecord) -> list[RuleProgress] | None:
+        """This year's and this term's rules for a serving deputy of the current term (a few
+        counting queries in the service); None for a past mandate or a deputy who left."""
+        term = township.current_term(self.ctx.db)
+        if (term is None or record.data.term_id != term.id
+                or record.data.status != DeputyStatus.SERVING):
+            return None
+        return rules.deputy_shortfalls(self.ctx.db, record.deputy_id, dt.date.today().year)
 
     def _double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -479,8 +540,8 @@ class RosterPage(QWidget):
 
     def _update_actions(self) -> None:
         has = self.selected_id() is not None
-        for action in (self.edit_action, self.status_action, self.photo_action,
-                       self.delete_action):
+        for action in (self.edit_action, self.status_action, self.archive_action,
+                       self.photo_action, self.delete_action):
             action.setEnabled(has)
 
     def _context_menu(self, pos: QPoint) -> None:
@@ -488,7 +549,8 @@ class RosterPage(QWidget):
         if index.isValid():
             self.table.selectRow(index.row())
         menu = QMenu(self)
-        for action in (self.edit_action, self.status_action, self.photo_action):
+        for action in (self.edit_action, self.archive_action, self.status_action,
+                       self.photo_action):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.add_action)
@@ -552,6 +614,20 @@ class RosterPage(QWidget):
             self.refresh()
             return None
         return self._open(dialog, lambda: self._saved(mandate_id))
+
+    def archive_selected(self) -> ArchiveDialog | None:
+        """The selected deputy's performance archive, in the term of the selected row."""
+        mandate_id = self.selected_id()
+        if mandate_id is None:
+            return None
+        try:
+            record = deputies.get_deputy(self.ctx.db, mandate_id)
+            dialog = ArchiveDialog(self.ctx, record.deputy_id, self, term_id=record.data.term_id)
+        except NotFound as exc:
+            messages.warn(self, "无法查看履职档案", exc.message)
+            self.refresh()
+            return None
+        return self._open(dialog, lambda: None)
 
     def _open(self, dialog: Any, on_accepted: Any) -> Any:
         self.dialog = dialog
@@ -617,10 +693,10 @@ class RosterPage(QWidget):
             self.refresh()
             self.changed.emit()
 
-        return ledger_actions.import_roster(self, self.ctx, imported)
+        return ledger_actions.import_ledger(self, self.ctx, "deputies", imported)
 
     def export_roster(self) -> bool:
-        return ledger_actions.export_roster(self, self.ctx)
+        return ledger_actions.export_ledger(self, self.ctx, "deputies")
 
     def save_template(self) -> bool:
-        return ledger_actions.save_template(self, self.ctx)
+        return ledger_actions.save_template(self, self.ctx, "deputies")

@@ -1,5 +1,6 @@
-"""设置: the township's details, its terms (届次), deputy groups and liaison stations. Every save
-goes through the services, so it is validated and written to the audit log."""
+"""设置: the township's details, its terms (届次), deputy groups and liaison stations, and the
+performance rules and points table (履职要求与积分). Every save goes through the services, so it is
+validated and written to the audit log."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
+    QDoubleSpinBox,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -24,11 +27,53 @@ from PySide6.QtWidgets import (
 )
 
 from presidium_app.services import organisation, township
+from presidium_app.services import settings as app_settings
 from presidium_app.services.errors import Conflict, ServiceError, ValidationFailed
+from presidium_app.services.settings import SPECS, SettingSpec
 from presidium_app.ui import messages
 from presidium_app.ui.context import AppContext
 from presidium_app.ui.widgets.form import ErrorLabel, FieldForm
 from presidium_app.ui.widgets.term_spin import TermSpinBox
+
+SPEC_GROUPS = (app_settings.RULES, app_settings.POINTS, app_settings.GRADES)
+GROUP_HINTS = {
+    app_settings.RULES: "工作台和代表名册据此提醒谁还没有达到。设为0表示不作要求。",
+    app_settings.POINTS: "每项活动按出席计分；缺席人代会按次扣分。",
+    app_settings.GRADES: "按年度总分评定等次。",
+}
+
+
+def _setting_spin(spec: SettingSpec) -> QSpinBox | QDoubleSpinBox:
+    """A spin box bounded by the setting's declared range, with its unit."""
+    spin: QSpinBox | QDoubleSpinBox
+    if spec.integer:
+        spin = QSpinBox()
+        spin.setRange(int(spec.minimum), int(spec.maximum))
+    else:
+        spin = QDoubleSpinBox()
+        spin.setDecimals(1)
+        spin.setRange(spec.minimum, spec.maximum)
+    if spec.unit:
+        spin.setSuffix(f" {spec.unit}")
+    spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
+    spin.setMinimumWidth(96)
+    spin.setMaximumWidth(150)
+    spin.setToolTip(f"默认 {spec.default:g}{spec.unit}，可填 {spec.minimum:g}—{spec.maximum:g}")
+    return spin
+
+
+def score_explanation(values: dict[str, float]) -> str:
+    """How a deputy's year score and grade come about, with the township's numbers."""
+    good, fair = values["grades.good"], values["grades.fair"]
+    return (
+        f"<b>积分怎样算：</b>年度总分 = 基础分 {values['points.base']:g} 分 "
+        "+ 当年各项履职得分（出席人代会、审议发言、提出议案建议、列席会议及其他活动、视察调研执法检查、"
+        "代表小组活动和学习培训、接待选民和述职，每次按上面的分值计） "
+        f"− 无故缺席人代会扣分（每半天 {values['points.congress_absence']:g} 分）。"
+        f"<br>总分 {good:g} 分及以上为“好”，{fair:g} 分以上不足 {good:g} 分为“一般”，"
+        f"不足 {fair:g} 分为“差”；连续两年为“差”的，建议其辞去代表职务。"
+        "<br>分数和提醒都由活动记录自动算出，改动这里的数字后立即按新标准计算。"
+    )
 
 
 def _year_spin() -> QSpinBox:
@@ -41,6 +86,7 @@ def _year_spin() -> QSpinBox:
 class SettingsPage(QWidget):
     township_changed = Signal()  # name or current term changed: the window title and status bar
     organisation_changed = Signal()
+    rules_changed = Signal()  # 履职要求与积分 saved: reminders and scores read them again
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,11 +114,139 @@ class SettingsPage(QWidget):
         grid.addWidget(self._terms_box(), 0, 1)
         grid.addWidget(self._groups_box(), 1, 0)
         grid.addWidget(self._stations_box(), 1, 1)
+        grid.addWidget(self._rules_box(), 2, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
         layout.addStretch(1)
         self.activate()
+
+    # -- performance rules and points -------------------------------------------------------
+    def _rules_box(self) -> QGroupBox:
+        """履职要求与积分: every declared setting, grouped as declared, with 恢复默认 and 保存."""
+        box = QGroupBox("履职要求与积分")
+        layout = QVBoxLayout(box)
+        explain = QLabel("默认值按上级文件和通行做法设定，可以按本乡镇的规定修改。")
+        explain.setObjectName("hint")
+        layout.addWidget(explain)
+        columns = QHBoxLayout()
+        columns.setSpacing(28)
+        self.setting_spins: dict[str, QSpinBox | QDoubleSpinBox] = {}
+        self.setting_forms: dict[str, FieldForm] = {}
+        self.loaded_settings: dict[str, float] = {}
+        for group in SPEC_GROUPS:
+            column = QVBoxLayout()
+            column.setSpacing(6)
+            title = QLabel(group)
+            title.setObjectName("sectionTitle")
+            hint = QLabel(GROUP_HINTS[group])
+            hint.setObjectName("hint")
+            hint.setWordWrap(True)
+            column.addWidget(title)
+            column.addWidget(hint)
+            grid = QGridLayout()
+            form = FieldForm(grid)
+            self.setting_forms[group] = form
+            for number, spec in enumerate(s for s in SPECS if s.group == group):
+                spin = _setting_spin(spec)
+                spin.valueChanged.connect(lambda _v: self._settings_edited())
+                self.setting_spins[spec.key] = spin
+                form.add(spec.key, spec.label, spin, number)
+            column.addLayout(grid)
+            if group == app_settings.GRADES:
+                self.score_explain = QLabel()
+                self.score_explain.setObjectName("hint")
+                self.score_explain.setWordWrap(True)
+                self.score_explain.setTextFormat(Qt.TextFormat.RichText)
+                column.addSpacing(8)
+                column.addWidget(self.score_explain)
+            column.addStretch(1)
+            columns.addLayout(column, 1)
+        layout.addLayout(columns)
+        self.settings_error = ErrorLabel()
+        layout.addWidget(self.settings_error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.settings_saved = QLabel()
+        self.settings_saved.setObjectName("savedHint")
+        row.addWidget(self.settings_saved)
+        self.settings_defaults = QPushButton("恢复默认")
+        self.settings_defaults.setToolTip("把各项数字填回默认值（点“保存”后才生效）")
+        self.settings_defaults.clicked.connect(self.restore_default_settings)
+        self.settings_save = QPushButton("保存履职要求与积分")
+        self.settings_save.setObjectName("primary")
+        self.settings_save.clicked.connect(self.save_settings)
+        row.addWidget(self.settings_defaults)
+        row.addWidget(self.settings_save)
+        layout.addLayout(row)
+        return box
+
+    def setting_values(self) -> dict[str, float]:
+        """The numbers as shown in the spin boxes."""
+        return {key: float(spin.value()) for key, spin in self.setting_spins.items()}
+
+    def load_settings(self) -> None:
+        self.loaded_settings = app_settings.get_all(self.ctx.db)
+        for key, spin in self.setting_spins.items():
+            spin.blockSignals(True)
+            self._set_spin(key, self.loaded_settings[key])
+            spin.blockSignals(False)
+        for form in self.setting_forms.values():
+            form.clear_errors()
+        self.settings_error.show_message("")
+        self.settings_saved.setText("")
+        self._update_explanation()
+
+    def _set_spin(self, key: str, value: float) -> None:
+        spin = self.setting_spins[key]
+        if isinstance(spin, QSpinBox):
+            spin.setValue(round(value))
+        else:
+            spin.setValue(value)
+
+    def _settings_edited(self) -> None:
+        self.settings_saved.setText("")
+        self._update_explanation()
+
+    def _update_explanation(self) -> None:
+        self.score_explain.setText(score_explanation(self.setting_values()))
+
+    def restore_default_settings(self) -> None:
+        for spec in SPECS:
+            self._set_spin(spec.key, spec.default)
+        changed = self._changed_settings()
+        self.settings_saved.setText("已填回默认值，点“保存”后生效" if changed else "已是默认值")
+
+    def _changed_settings(self) -> dict[str, float]:
+        values = self.setting_values()
+        return {k: v for k, v in values.items() if v != self.loaded_settings.get(k)}
+
+    def save_settings(self) -> bool:
+        changes = self._changed_settings()
+        for form in self.setting_forms.values():
+            form.clear_errors()
+        self.settings_error.show_message("")
+        if not changes:
+            self.settings_saved.setText("没有改动")
+            return True
+        try:
+            app_settings.update(self.ctx.db, self.ctx.actor, changes)
+        except ValidationFailed as exc:
+            placed: set[str] = set()
+            for form in self.setting_forms.values():
+                mine = {k: v for k, v in exc.field_errors.items() if k in form.errors}
+                form.show_errors(mine)
+                placed.update(mine)
+            self.settings_error.show_message(
+                "；".join(v for k, v in exc.field_errors.items() if k not in placed))
+            return False
+        except ServiceError as exc:
+            self.settings_error.show_message(exc.message)
+            return False
+        self.load_settings()
+        self.settings_saved.setText("已保存，工作台和代表名册的提醒、积分按新标准计算")
+        self.rules_changed.emit()
+        return True
 
     # -- township ---------------------------------------------------------------------------
     def _township_box(self) -> QGroupBox:
@@ -322,3 +496,4 @@ class SettingsPage(QWidget):
         self.load_township()
         self.load_terms()
         self.load_organisation()
+        self.load_settings()
