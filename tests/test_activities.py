@@ -364,8 +364,11 @@ def test_the_demo_has_every_type_this_year(demo: tuple[Database, DemoSummary]) -
     today = dt.date.today()
     assert all(a.activity_date <= today for a in found)
     assert {a.activity_date.year for a in found} == {today.year - 1, today.year}
-    for year in (today.year - 1, today.year):
-        assert {a.type for a in found if a.activity_date.year == year} == set(ActivityType)
+    assert {a.type for a in found if a.activity_date.year == today.year - 1} == set(ActivityType)
+    # This year's 学习培训 are the held sessions of the demo's plan (see test_training), so in early
+    # January there may be none yet; every other type is there.
+    this_year = {a.type for a in found if a.activity_date.year == today.year}
+    assert this_year >= set(ActivityType) - {ActivityType.TRAINING}
     last_year = [a for a in found if a.activity_date.year == today.year - 1]
     by_type = collections.Counter(a.type for a in last_year)
     assert 1 <= by_type[ActivityType.CONGRESS_SESSION] <= 2

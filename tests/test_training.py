@@ -303,12 +303,11 @@ def test_a_deputy_who_left_is_not_untrained(db: Database, actor: Actor, three: l
 
 def test_the_demo_plan_is_about_half_held_and_leaves_some_untrained(
         db: Database, actor: Actor) -> None:
-    fill_demo(db, actor)
+    fill_demo(db, actor)  # this year's plan comes with the demo township
     year = dt.date.today().year
-    count = fill_training(db, actor, year, random.Random(7))
-
     plan = training.get_plan(db, year)
-    assert 8 <= count == len(plan.sessions) <= 10
+    count = len(plan.sessions)
+    assert 8 <= count <= 10
     assert plan.title == f"{year}年度青山镇人大代表学习培训计划" and "学习培训" in plan.goals
     held = [s for s in plan.sessions if s.held]
     past = [s for s in plan.sessions if (s.data.planned_date or dt.date.max) < dt.date.today()]

@@ -26,7 +26,7 @@ class Base(DeclarativeBase):
 class EnumText(TypeDecorator[StrEnum]):
     """Stores a StrEnum as its code name (portable VARCHAR, no native ENUM) and loads it back."""
 
-    impl = String(20)
+    impl = String(40)
     cache_ok = True
 
     def __init__(self, enum_class: type[StrEnum]) -> None:

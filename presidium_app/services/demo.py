@@ -20,12 +20,14 @@ from typing import Any
 from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.orm import Mapper, Session
 
+from presidium_app.domain.activities import Activity
 from presidium_app.domain.deputies import Deputy, Mandate, StatusChange
 from presidium_app.domain.enums import DeputyLevel, DeputyStatus, Gender
 from presidium_app.domain.validators import id_check_digit
 from presidium_app.services import organisation, township
 from presidium_app.services.audit import Actor, now, unit_of_work
 from presidium_app.services.demo_activities import fill_activities
+from presidium_app.services.demo_training import fill_training
 from presidium_app.services.deputies import (
     DeputyInput,
     _apply_mandate,
@@ -103,6 +105,7 @@ class DemoSummary:
     previous_term: str = ""
     previous_deputies: int = 0
     activities: int = 0  # of last year and this year so far
+    training_sessions: int = 0  # planned in this year's training plan
 
     def __str__(self) -> str:
         text = (f"代表 {self.deputies} 人（其中离任 {self.left} 人、补选 {self.by_election} 人），"
@@ -111,6 +114,8 @@ class DemoSummary:
             text += f"；上届（{self.previous_term}）代表 {self.previous_deputies} 人"
         if self.activities:
             text += f"；代表活动 {self.activities} 次"
+        if self.training_sessions:
+            text += f"；本年度学习培训计划 {self.training_sessions} 场"
         return text
 
 
@@ -190,6 +195,9 @@ def fill_demo(
     _fill_roster(ctx)
     for year in (ctx.today.year - 1, ctx.today.year):
         ctx.summary.activities += fill_activities(db, actor, year, ctx.rng, scale=scale, progress=progress)
+    ctx.summary.training_sessions = fill_training(db, actor, ctx.today.year, ctx.rng)
+    with db.session() as session:  # with the plan's held sessions
+        ctx.summary.activities = session.scalar(select(func.count()).select_from(Activity)) or 0
     return ctx.summary
 
 

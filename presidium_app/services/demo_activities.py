@@ -340,7 +340,10 @@ def _plan_year(y: _Year) -> list[_Planned]:
     plans += _receptions(y)
     plans += _duty_reports(y, presidium)
     plans += _group_meetings(y)
-    for topic in rng.sample(TRAINING, rng.randint(1, 2)):
+    # This year's training comes from the annual plan (demo_training); earlier years' trainings
+    # are recorded as plain activities, as an office that starts using the app would have them.
+    earlier = y.year < dt.date.today().year
+    for topic in rng.sample(TRAINING, rng.randint(1, 2)) if earlier else ():
         plans.append(_Planned(
             T.TRAINING, y.weekday(3, 10), topic, f"{y.town}党群服务中心会议室", presidium, (9, 0), (16, 30),
             invite="all", summary="邀请县人大常委会有关工作机构负责同志授课，讲解代表履职的基本要求和方法。"))

@@ -191,7 +191,7 @@ def test_end_before_start_and_the_same_activity_twice(page: Any, db: Any, actor:
     dialog.reject()
 
 
-def test_type_decides_the_special_fields(page: Any, people: dict[str, Any]) -> None:
+def test_type_decides_the_special_fields(qtbot: Any, page: Any, people: dict[str, Any]) -> None:
     dialog = page.add_activity()
     labels = dialog.form.labels
 
@@ -213,8 +213,11 @@ def test_type_decides_the_special_fields(page: Any, people: dict[str, Any]) -> N
     choose(ActivityType.CONGRESS_SESSION)
     assert not dialog.attendance.view.isColumnHidden(Col.SPOKE)
     assert dialog.attendance.view.isColumnHidden(Col.RATING)
+    _click(qtbot, dialog.attendance.view, people["王芳"], Col.SPOKE)  # 审议发言
+    assert {p.deputy_id for p in dialog.attendance.participants() if p.spoke} == {people["王芳"]}
 
     choose(ActivityType.DUTY_REPORT)
+    assert not any(p.spoke for p in dialog.attendance.participants())  # 人代会 only
     assert not dialog.attendance.view.isColumnHidden(Col.RATING)
     assert not labels["voters_count"].isHidden()
 
@@ -453,7 +456,12 @@ def test_attachments_open_and_delete_with_confirmation(
     messages_log.answer = True
     assert strip.remove_selected()
     assert strip.count() == 2
+    strip.busy = True  # still copying: the form does not close under the job
     dialog.reject()
+    assert dialog.isVisible() and "请稍候" in messages_log.texts()
+    strip.busy = False
+    dialog.reject()
+    assert not dialog.isVisible()
     assert page.model.index(0, 9).data() == "2"  # the page follows, even after 取消
 
 
@@ -547,3 +555,31 @@ def test_attendance_model_passes_model_tester(qtmodeltester: Any) -> None:
     model.setData(model.index(1, Col.NAME), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
     assert model.index(1, Col.RATING).data() == ""
     assert [p.deputy_id for p in model.participants()] == [1, 4]
+
+
+def test_attachments_model_passes_model_tester(qtmodeltester: Any, db: Any, actor: Any,
+                                               tmp_path: Path) -> None:
+    from presidium_app.ui.widgets.attachments import AttachmentItem, AttachmentsModel, _photo_icon
+
+    activity_id = _add(db, actor, ActivityType.INSPECTION, TODAY, "视察")
+    photo = attachments.add_attachment(db, actor, activity_id, _png(tmp_path / "p.png"), "现场")
+    model = AttachmentsModel()
+    model.set_items([AttachmentItem(info, _photo_icon(attachments.thumbnail_file(db, info.id)))
+                     for info in attachments.list_attachments(db, activity_id)])
+    qtmodeltester.check(model, force_py=True)
+    assert model.index(0, 0).data() == "现场"  # the caption, else the file name
+    assert model.index(0, 0).data(Qt.ItemDataRole.UserRole) == photo
+    assert "p.png" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_new_activity_hidden_by_the_filters_is_shown_anyway(qtbot: Any, page: Any) -> None:
+    page.type_filter.setCurrentIndex(page.type_filter.findData(ActivityType.CONGRESS_SESSION))
+    page.preset.setCurrentIndex(page.preset.findData("last_year"))
+    dialog = page.add_activity()
+    dialog.topic.setText("代表履职培训")
+    with qtbot.waitSignal(dialog.finished):
+        assert dialog.save()
+    assert page.type_filter.currentIndex() == 0
+    assert page.date_from.date().toPython() == dt.date(TODAY.year, 1, 1)
+    assert _topics(page) == ["代表履职培训"]
+    assert page.selected_id() == dialog.saved_activity_id

@@ -346,10 +346,12 @@ class ActivityDialog(QDialog):
         self._date_timer.setInterval(DATE_REDRAW_MS)
         self._date_timer.timeout.connect(self.apply_date)
         self.date.dateChanged.connect(lambda _d: self._date_timer.start())
-        self.type.currentIndexChanged.connect(lambda _i: self._type_changed())
+        self.type.currentIndexChanged.connect(lambda _i: self._type_changed(by_user=True))
         self.group.activated.connect(lambda _i: self._group_chosen())
         self.station.activated.connect(lambda _i: self._station_chosen())
-        self.organiser.lineEdit().textEdited.connect(self._organiser_typed)
+        organiser_line = self.organiser.lineEdit()
+        if organiser_line is not None:
+            organiser_line.textEdited.connect(self._organiser_typed)
         self.start_time.changed.connect(self._start_changed)
         self.opinions.textChanged.connect(self._update_mailbox)
 
@@ -437,7 +439,10 @@ class ActivityDialog(QDialog):
         self._date_timer.stop()
         self.attendance.set_date(self._date())
 
-    def _type_changed(self) -> None:
+    def _type_changed(self, by_user: bool = False) -> None:
+        """Show the fields and columns of the chosen type. When the user changes the type, the
+        ratings and 审议发言 the new type does not have are dropped (an opened record keeps
+        what it says until then)."""
         kind = self.activity_type()
         self._set_field_visible("group_id", self._shows(
             GROUP_TYPES, self.group.currentData()))
@@ -447,8 +452,10 @@ class ActivityDialog(QDialog):
             VOTER_TYPES, self.voters.value()))
         self.attendance.set_show_spoke(kind == ActivityType.CONGRESS_SESSION)
         self.attendance.set_show_rating(kind == ActivityType.DUTY_REPORT)
-        if kind != ActivityType.DUTY_REPORT:
+        if by_user and kind != ActivityType.DUTY_REPORT:
             self.attendance.clear_ratings()
+        if by_user and kind != ActivityType.CONGRESS_SESSION:
+            self.attendance.clear_spoke()
         self.mailbox_row.setVisible(kind == ActivityType.VOTER_RECEPTION)
         self._update_mailbox()
 
@@ -546,6 +553,13 @@ class ActivityDialog(QDialog):
         self._update_title()
         self._update_mailbox()
         return self.activity_id
+
+    def done(self, result: int) -> None:
+        """Not while photos are still being copied: the list would close on a half-done job."""
+        if self.attachments.busy:
+            messages.inform(self, "请稍候", "照片和文件正在添加，完成后再关闭窗口。")
+            return
+        super().done(result)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter saves from any field but the long texts and the attendance list (where it

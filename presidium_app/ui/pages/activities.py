@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QByteArray, QDate, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from presidium_app.domain.enums import ActivityType, Attendance
+from presidium_app.domain.enums import ActivityType, Attendance, DeputyStatus
 from presidium_app.services import activities, archive, deputies, organisation, township
-from presidium_app.services.activities import ActivityQuery, ActivityRecord
+from presidium_app.services.activities import ActivityQuery, ActivityRecord, RosterNames
 from presidium_app.services.deputies import DeputyQuery
 from presidium_app.services.errors import NotFound, ServiceError
 from presidium_app.ui import ledger_actions, messages
@@ -45,7 +45,7 @@ from presidium_app.ui.dialogs.activity_dialog import (
 from presidium_app.ui.models.activity_model import TOPIC_COLUMN, ActivityModel
 from presidium_app.ui.prefs import Option
 from presidium_app.ui.widgets.attachments import AttachmentsStrip
-from presidium_app.ui.widgets.attendance import deputy_labels
+from presidium_app.ui.widgets.attendance import deputy_labels, roster_names
 from presidium_app.ui.widgets.choices import enum_member
 from presidium_app.ui.widgets.dates import DATE_FORMAT, from_qdate, to_qdate
 from presidium_app.ui.widgets.table import configure_record_table
@@ -108,7 +108,8 @@ class DeputyPicker(QLineEdit):
         self.completer_.setCompletionRole(NAME_ROLE)
         self.completer_.setMaxVisibleItems(12)
         self.completer_.setWidget(self)
-        self.completer_.activated[QModelIndex].connect(self._picked)
+        # The overload that gives the chosen row (its mandate id), not only its text.
+        cast(Any, self.completer_.activated)[QModelIndex].connect(self._picked)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SUGGEST_DELAY_MS)
@@ -132,7 +133,7 @@ class DeputyPicker(QLineEdit):
         self.suggestions.clear()
         text = self.text().strip()
         if not text:
-            self.completer_.popup().hide()
+            self._hide_popup()
             return 0
         ids = deputies.search_ids(self.ctx.db, DeputyQuery(text=text))[:SUGGESTIONS]
         rows = deputies.load_rows(self.ctx.db, ids)
@@ -141,7 +142,7 @@ class DeputyPicker(QLineEdit):
             if row is None:
                 continue
             details = "，".join(p for p in (row.group, row.term, row.status.label
-                                           if row.status.value != "serving" else "") if p)
+                                           if row.status != DeputyStatus.SERVING else "") if p)
             item = QStandardItem(f"{row.name}　{details}" if details else row.name)
             item.setData(mandate_id, Qt.ItemDataRole.UserRole)
             item.setData(row.name, NAME_ROLE)
@@ -149,6 +150,11 @@ class DeputyPicker(QLineEdit):
         if popup and self.suggestions.rowCount() and self.hasFocus():
             self.completer_.complete()
         return self.suggestions.rowCount()
+
+    def _hide_popup(self) -> None:
+        popup = self.completer_.popup()
+        if popup is not None:
+            popup.hide()
 
     def _picked(self, index: QModelIndex) -> None:
         mandate_id = index.data(Qt.ItemDataRole.UserRole)
@@ -163,7 +169,7 @@ class DeputyPicker(QLineEdit):
             self.suggest(popup=False)
         if self.suggestions.rowCount():
             self._picked(self.suggestions.index(0, 0))
-            self.completer_.popup().hide()
+            self._hide_popup()
 
     def choose_mandate(self, mandate_id: int, name: str) -> None:
         try:
@@ -196,6 +202,7 @@ class ActivityDetail(QScrollArea):
         super().__init__(parent)
         self.ctx = ctx
         self.activity_id: int | None = None
+        self._names: RosterNames | None = None
         self.setObjectName("detailPane")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -270,6 +277,10 @@ class ActivityDetail(QScrollArea):
         self.activity_id = None
         self.stack.setCurrentIndex(0)
 
+    def forget_names(self) -> None:
+        """The roster may have changed: read the names again next time."""
+        self._names = None
+
     def show_record(self, record: ActivityRecord, groups: dict[int, str],
                     stations: dict[int, str]) -> None:
         data = record.data
@@ -309,7 +320,10 @@ class ActivityDetail(QScrollArea):
         people = record.data.participants
         if not people:
             return "<span style='color:#6b7280'>未登记参加代表</span>"
-        names = deputy_labels(self.ctx.db, [p.deputy_id for p in people])
+        if self._names is None:
+            # Read once, not per selection: ten thousand names take a noticeable moment.
+            self._names = roster_names(self.ctx.db)
+        names = deputy_labels(self.ctx.db, [p.deputy_id for p in people], self._names)
         lines = []
         counts = {a: [names[p.deputy_id] for p in people if p.attendance == a] for a in Attendance}
         lines.append(f"应到 {len(people)} 人，出席 {len(counts[Attendance.PRESENT])}，"
@@ -412,8 +426,8 @@ class ActivitiesPage(QWidget):
         filters.setSpacing(6)
         self.type_filter = _combo(96)
         self.preset = _combo(72)
-        for label, key in PRESETS:
-            self.preset.addItem(label, key)
+        for preset_label, preset_key in PRESETS:
+            self.preset.addItem(preset_label, preset_key)
         self.date_from = _date_edit()
         self.date_to = _date_edit()
         self.deputy_filter = DeputyPicker(self.ctx)
@@ -425,12 +439,14 @@ class ActivitiesPage(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.group_filter.setMinimumContentsLength(5)
         self.group_filter.setMaximumWidth(190)
+        self.group_filter.setToolTip("只显示以该代表小组名义登记的活动（代表小组活动）")
         dash = QLabel("至")
         dash.setObjectName("filterCaption")
-        for number, (caption, widgets) in enumerate((
-                ("类型", [self.type_filter]),
-                ("时间", [self.preset, self.date_from, dash, self.date_to]),
-                ("代表", [self.deputy_filter]), ("代表小组", [self.group_filter]))):
+        groups: list[tuple[str, list[QWidget]]] = [
+            ("类型", [self.type_filter]),
+            ("时间", [self.preset, self.date_from, dash, self.date_to]),
+            ("代表", [self.deputy_filter]), ("代表小组", [self.group_filter])]
+        for number, (caption, widgets) in enumerate(groups):
             label = QLabel(caption)
             label.setObjectName("filterCaption")
             label.setBuddy(widgets[0])
@@ -476,8 +492,8 @@ class ActivitiesPage(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            _widget_shortcut(key, self.table, self.edit_selected)
+        for enter in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            _widget_shortcut(enter, self.table, self.edit_selected)
         _widget_shortcut(Qt.Key.Key_Delete, self.table, self.delete_selected)
 
         self.empty = QLabel()
@@ -655,6 +671,7 @@ class ActivitiesPage(QWidget):
     def activate(self) -> None:
         """Called by the main window each time the page is shown."""
         self.reload_filters()
+        self.detail.forget_names()
         self.model.invalidate()
         self.refresh()
 

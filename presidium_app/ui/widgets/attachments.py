@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from presidium_app.domain.enums import AttachmentKind
 from presidium_app.services import attachments
@@ -188,6 +189,7 @@ class AttachmentsStrip(QWidget):
         self.activity_id: int | None = None
         self.ensure_activity: Callable[[], int | None] | None = None
         self.last_errors: list[str] = []
+        self.busy = False  # files are being copied in the background
         self.model = AttachmentsModel(self)
         self._build()
         self.set_activity(None)
@@ -374,7 +376,7 @@ class AttachmentsStrip(QWidget):
         db, actor = self.ctx.db, self.ctx.actor
 
         def work(progress: Progress) -> tuple[int, list[str], bool]:
-            added, errors = 0, []
+            added, errors = 0, list[str]()
             for number, path in enumerate(paths):
                 if progress.cancelled:
                     return added, errors, True
@@ -389,6 +391,9 @@ class AttachmentsStrip(QWidget):
             return added, errors, False
 
         def done(result: tuple[int, list[str], bool]) -> None:
+            if not isValid(self):
+                return  # the form was closed meanwhile; the files are in, the page re-reads them
+            self.busy = False
             added, errors, cancelled = result
             self.last_errors = errors
             self.refresh()
@@ -402,9 +407,13 @@ class AttachmentsStrip(QWidget):
                               f"已添加 {added} 个，{len(errors)} 个未能添加：", "\n".join(errors))
 
         def failed(error: BaseException) -> None:
+            if not isValid(self):
+                return
+            self.busy = False
             self.refresh()
             messages.warn(self, "未能添加附件", error_text(error))
 
+        self.busy = True
         run_operation(self, f"正在添加 {len(paths)} 个照片或文件…", work, done, failed)
 
     def remove_selected(self) -> bool:

@@ -94,13 +94,21 @@ ATTENDANCE_COLUMNS = {Col.PRESENT: Attendance.PRESENT, Col.EXCUSED: Attendance.E
 NO_RATING = "未测评"
 
 
-def deputy_labels(db: Database, deputy_ids: list[int]) -> dict[int, str]:
+def roster_names(db: Database) -> RosterNames:
+    """The roster's names, read once (one query) for many look-ups."""
+    with db.session() as session:
+        return RosterNames(session)
+
+
+def deputy_labels(db: Database, deputy_ids: list[int],
+                  names: RosterNames | None = None) -> dict[int, str]:
     """Names for deputy ids, with the ID tail where the roster has two of the same name (as the
-    ledger writes them). One query over the roster, for lists that are not a day's candidates."""
+    ledger writes them). One query over the roster (or `names` read before), for lists that are
+    not a day's candidates."""
     if not deputy_ids:
         return {}
-    with db.session() as session:
-        names = RosterNames(session)
+    if names is None:
+        names = roster_names(db)
     labels = {}
     for deputy_id in deputy_ids:
         try:
@@ -637,9 +645,18 @@ class AttendanceEditor(QWidget):
         """Ratings belong to 代表述职 only: forget them when the type changes away from it."""
         for row in self.model.rows():
             row.rating = None
+        self._column_changed(Col.RATING)
+
+    def clear_spoke(self) -> None:
+        """审议发言 belongs to 人代会 only: forget it when the type changes away from it."""
+        for row in self.model.rows():
+            row.spoke = False
+        self._column_changed(Col.SPOKE)
+
+    def _column_changed(self, column: Col) -> None:
         if self.model.rowCount():
-            self.model.dataChanged.emit(self.model.index(0, Col.RATING),
-                                        self.model.index(self.model.rowCount() - 1, Col.RATING))
+            self.model.dataChanged.emit(self.model.index(0, column),
+                                        self.model.index(self.model.rowCount() - 1, column))
 
     # -- conveniences (buttons, and callers such as tests) ----------------------------------
     def set_invited(self, deputy_id: int, invited: bool = True) -> bool:
