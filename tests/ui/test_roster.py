@@ -292,3 +292,20 @@ def test_enter_edits_and_delete_key_asks(
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert roster.dialog is not None and roster.dialog.windowTitle() == "新增代表"
     roster.dialog.reject()
+
+
+def test_enter_and_delete_in_the_search_box_leave_the_selection_alone(
+        qtbot: Any, window: Any, roster: Any, db: Any, actor: Any, messages_log: Any) -> None:
+    """Enter and Delete belong to the table: typed in the search box they must not open or
+    delete the selected deputy."""
+    mandate_id = _add(db, actor, "张三丰", 131)
+    roster.activate()
+    roster.select_id(mandate_id)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    roster.search.setFocus()
+    qtbot.keyClick(roster.search, Qt.Key.Key_Return)
+    qtbot.keyClick(roster.search, Qt.Key.Key_Delete)
+    assert roster.dialog is None or not roster.dialog.isVisible()
+    assert messages_log.shown == []
+    assert deputies.search_ids(db, DeputyQuery()) == [mandate_id]

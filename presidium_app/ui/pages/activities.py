@@ -9,7 +9,7 @@ from html import escape
 from typing import Any, cast
 
 from PySide6.QtCore import QByteArray, QDate, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -48,6 +48,7 @@ from presidium_app.ui.widgets.attachments import AttachmentsStrip
 from presidium_app.ui.widgets.attendance import deputy_labels, roster_names
 from presidium_app.ui.widgets.choices import enum_member
 from presidium_app.ui.widgets.dates import DATE_FORMAT, from_qdate, to_qdate
+from presidium_app.ui.widgets.shortcuts import widget_shortcut
 from presidium_app.ui.widgets.table import configure_record_table
 
 ACTIVITIES_SPLITTER = Option("activities/splitter", QByteArray())
@@ -63,14 +64,6 @@ PRESETS = (("本年度", "this_year"), ("上年度", "last_year"), ("本届", "t
            ("自定义", "custom"))
 EARLIEST = dt.date(2000, 1, 1)  # activities before 2000 are refused by the service
 
-
-def _widget_shortcut(key: QKeySequence | Qt.Key, widget: QWidget, slot: Any) -> QShortcut:
-    """A key that acts only while `widget` has the focus. (PySide6 ignores a `context` given to
-    QShortcut's constructor, so the context is set afterwards.)"""
-    shortcut = QShortcut(QKeySequence(key), widget)
-    shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-    shortcut.activated.connect(slot)
-    return shortcut
 
 
 def _combo(min_width: int = 100) -> QComboBox:
@@ -493,8 +486,8 @@ class ActivitiesPage(QWidget):
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         for enter in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            _widget_shortcut(enter, self.table, self.edit_selected)
-        _widget_shortcut(Qt.Key.Key_Delete, self.table, self.delete_selected)
+            widget_shortcut(enter, self.table, self.edit_selected)
+        widget_shortcut(Qt.Key.Key_Delete, self.table, self.delete_selected)
 
         self.empty = QLabel()
         self.empty.setObjectName("emptyHint")

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -41,6 +41,7 @@ from presidium_app.services.deputies import DeputyQuery
 from presidium_app.services.rules import RuleStatus
 from presidium_app.ui.context import AppContext
 from presidium_app.ui.dialogs.archive_dialog import ArchiveDialog
+from presidium_app.ui.widgets.shortcuts import widget_shortcut
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -374,8 +375,7 @@ class HomePage(QWidget):
         self.short_table.selectionModel().selectionChanged.connect(
             lambda *_: self._update_archive_button())
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.short_table, self.open_selected_archive,
-                      context=Qt.ShortcutContext.WidgetShortcut)
+            widget_shortcut(key, self.short_table, self.open_selected_archive)
         self.short_empty = QLabel()
         self.short_empty.setObjectName("emptyHint")
         self.short_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -43,6 +43,7 @@ from presidium_app.ui.dialogs.status_dialog import StatusDialog
 from presidium_app.ui.models.roster_model import TERM_COLUMN, WORKPLACE_COLUMN, RosterModel
 from presidium_app.ui.prefs import ROSTER_SPLITTER
 from presidium_app.ui.widgets.choices import enum_member
+from presidium_app.ui.widgets.shortcuts import widget_shortcut
 from presidium_app.ui.widgets.table import configure_record_table
 
 SEARCH_DELAY_MS = 60
@@ -355,10 +356,8 @@ class RosterPage(QWidget):
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, self.edit_selected,
-                      context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self.delete_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+            widget_shortcut(key, self.table, self.edit_selected)
+        widget_shortcut(Qt.Key.Key_Delete, self.table, self.delete_selected)
 
         self.empty = QLabel()
         self.empty.setObjectName("emptyHint")

@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -42,6 +42,7 @@ from presidium_app.ui.models.training_models import (
     format_hours,
     is_overdue,
 )
+from presidium_app.ui.widgets.shortcuts import widget_shortcut
 from presidium_app.ui.widgets.table import configure_record_table
 
 HELD_REMOVE_TEXT = ("这一场已经举办，出席情况已记入代表活动，作为代表履职的记录保留，不能从计划中删除。\n"
@@ -298,10 +299,8 @@ class TrainingPage(QWidget):
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, self.edit_selected,
-                      context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self.remove_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+            widget_shortcut(key, self.table, self.edit_selected)
+        widget_shortcut(Qt.Key.Key_Delete, self.table, self.remove_selected)
         self.no_sessions = QLabel(
             "这个计划还没有培训场次。\n点“新增场次”逐场添加，或点“导入台账”从Excel导入。")
         self.no_sessions.setObjectName("emptyHint")

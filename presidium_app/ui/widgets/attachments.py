@@ -29,12 +29,10 @@ from PySide6.QtGui import (
     QDesktopServices,
     QFont,
     QIcon,
-    QKeySequence,
     QPainter,
     QPen,
     QPixmap,
     QResizeEvent,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,6 +55,7 @@ from presidium_app.services.progress import Progress
 from presidium_app.ui import messages
 from presidium_app.ui.context import AppContext
 from presidium_app.ui.operations import error_text, run_operation
+from presidium_app.ui.widgets.shortcuts import widget_shortcut
 
 Index = QModelIndex | QPersistentModelIndex
 ICON_SIZE = QSize(112, 84)
@@ -68,14 +67,6 @@ ADD_TIP = "选择一张或多张照片（JPG、PNG），或PDF、Word、Excel文
 DOCUMENT_COLOURS = {".pdf": "#c0392b", ".doc": "#2b5797", ".docx": "#2b5797", ".wps": "#2b5797",
                     ".xls": "#1e7b34", ".xlsx": "#1e7b34", ".txt": "#6b7280"}
 
-
-def _widget_shortcut(key: QKeySequence | Qt.Key, widget: QWidget, slot: Any) -> QShortcut:
-    """A key that acts only while `widget` has the focus. (PySide6 ignores a `context` given to
-    QShortcut's constructor, so the context is set afterwards.)"""
-    shortcut = QShortcut(QKeySequence(key), widget)
-    shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-    shortcut.activated.connect(slot)
-    return shortcut
 
 
 def size_text(size: int) -> str:
@@ -240,9 +231,9 @@ class AttachmentsStrip(QWidget):
             Qt.ItemDataRole.UserRole)))
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            _widget_shortcut(key, self.view, self.open_selected)
+            widget_shortcut(key, self.view, self.open_selected)
         if self.editable:
-            _widget_shortcut(Qt.Key.Key_Delete, self.view, self.remove_selected)
+            widget_shortcut(Qt.Key.Key_Delete, self.view, self.remove_selected)
 
         self.empty = QLabel()
         self.empty.setObjectName("emptyHint")
