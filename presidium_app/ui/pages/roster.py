@@ -46,6 +46,7 @@ from presidium_app.ui.widgets.choices import enum_member
 from presidium_app.ui.widgets.shortcuts import widget_shortcut
 from presidium_app.ui.widgets.table import configure_record_table
 
+DETAIL_DELAY_MS = 150  # the detail pane waits this long after the last keystroke
 SEARCH_DELAY_MS = 60
 SEARCH_PLACEHOLDER = "姓名、拼音首字母（如 zsf）、身份证或手机号后几位"
 PHOTO_SIZE = QSize(120, 160)
@@ -238,6 +239,12 @@ class RosterPage(QWidget):
         self.summary_dialog: Any = None
         self._loading_filters = False
         self.model = RosterModel(ctx.db, self)
+        self._shown: int | None = None  # the mandate the detail pane shows
+        self._typing = False
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(DETAIL_DELAY_MS)
+        self._detail_timer.timeout.connect(self._selection_changed)
         self._build()
         self.reload_filters()
         self.refresh()
@@ -459,13 +466,19 @@ class RosterPage(QWidget):
 
     def _search_now(self) -> None:
         self._search_timer.stop()
-        self.refresh()
-        if self.model.rowCount() and not self.selected_id():
-            self.select_id(self.model.id_at(0))
+        self._typing = True  # the detail pane follows once typing pauses (see _selection_changed)
+        try:
+            self.refresh()
+            if self.model.rowCount() and not self.selected_id():
+                self.select_id(self.model.id_at(0))
+        finally:
+            self._typing = False
 
     # -- data -------------------------------------------------------------------------------
     def refresh(self, select: int | None = None) -> None:
         """Ask the service for the ids matching search and filters; keep the selection."""
+        if select is not None:
+            self._shown = None  # a record was just saved: show it afresh
         keep = select if select is not None else self.selected_id()
         query = self.query()
         ids = deputies.search_ids(self.ctx.db, query)
@@ -488,6 +501,7 @@ class RosterPage(QWidget):
 
     def activate(self) -> None:
         """Called by the main window each time the page is shown."""
+        self._shown = None  # records may have changed on another page
         self.reload_filters()
         self.model.invalidate()
         self.refresh()
@@ -511,6 +525,15 @@ class RosterPage(QWidget):
     def _selection_changed(self) -> None:
         self._update_actions()
         mandate_id = self.selected_id()
+        if mandate_id is not None and mandate_id == self._shown:
+            return  # typing in the search box kept the same deputy: nothing to reload
+        if self._typing:
+            # Reading a deputy's record and reminders costs tens of milliseconds; done on every
+            # keystroke it would make typing stutter at 10^4 deputies.
+            self._detail_timer.start()
+            return
+        self._detail_timer.stop()
+        self._shown = mandate_id
         if mandate_id is None:
             self.detail.show_none()
             return
