@@ -394,7 +394,7 @@ class RosterPage(QWidget):
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.refresh)
+        self._search_timer.timeout.connect(self.search_typed)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.search.returnPressed.connect(self._search_now)
         QWidget.setTabOrder(self.search, self.term_filter)
@@ -464,15 +464,20 @@ class RosterPage(QWidget):
             group_id=self.group_filter.currentData(), station_id=self.station_filter.currentData(),
         )
 
-    def _search_now(self) -> None:
-        self._search_timer.stop()
-        self._typing = True  # the detail pane follows once typing pauses (see _selection_changed)
+    def search_typed(self) -> None:
+        """What each pause in typing runs: the search, with the detail pane left to follow."""
+        self._typing = True  # see _selection_changed
         try:
             self.refresh()
-            if self.model.rowCount() and not self.selected_id():
-                self.select_id(self.model.id_at(0))
         finally:
             self._typing = False
+
+    def _search_now(self) -> None:
+        """Enter in the search box: search at once and select the first match."""
+        self._search_timer.stop()
+        self.refresh()
+        if self.model.rowCount() and not self.selected_id():
+            self.select_id(self.model.id_at(0))
 
     # -- data -------------------------------------------------------------------------------
     def refresh(self, select: int | None = None) -> None:
