@@ -22,7 +22,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks.roster_filter import QUERY_SETS, ROUNDS, TARGET_MS, _figures  # noqa: E402
+from benchmarks.roster_filter import QUERY_SETS, ROUNDS, TARGET_MS, _figures
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     for key in ("search_and_model_update", "paint_visible_rows", "whole_keystroke"):
         f = result[key]
-        print(f"{key:26s} median {f['median_ms']:7.1f} ms  p95 {f['p95_ms']:7.1f} ms  max {f['max_ms']:7.1f} ms")
+        print(f"{key:26s} median {f['median_ms']:7.1f} ms  p95 {f['p95_ms']:7.1f} ms",
+              f"max {f['max_ms']:7.1f} ms")
     print(f"写入 {args.out}")
     return 0 if result["search_and_model_update"]["p95_ms"] <= TARGET_MS else 1
 

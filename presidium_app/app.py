@@ -72,7 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx = AppContext(db, DEFAULT_ACTOR)
         if not township.is_set_up(db):
             dialog = FirstRunDialog(ctx)
-            if dialog.exec() != FirstRunDialog.DialogCode.Accepted or not township.is_set_up(db):
+            accepted = dialog.exec() == FirstRunDialog.DialogCode.Accepted
+            # Delete the dialog now, while the QApplication is alive: left to the garbage
+            # collector at interpreter exit, its C++ side can outlive the application and crash.
+            dialog.deleteLater()
+            app.processEvents()
+            if not accepted or not township.is_set_up(db):
                 return 0
         window = MainWindow(ctx)
         window.show()

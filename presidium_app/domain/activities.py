@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from presidium_app.domain.base import Base, EnumText
 from presidium_app.domain.deputies import Deputy, DeputyGroup, LiaisonStation
-from presidium_app.domain.enums import ActivityType, Attendance, AttachmentKind, Satisfaction
+from presidium_app.domain.enums import ActivityType, AttachmentKind, Attendance, Satisfaction
 
 
 class Activity(Base):

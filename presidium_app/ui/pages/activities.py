@@ -9,7 +9,7 @@ from html import escape
 from typing import Any, cast
 
 from PySide6.QtCore import QByteArray, QDate, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -44,6 +44,7 @@ from presidium_app.ui.dialogs.activity_dialog import (
 )
 from presidium_app.ui.models.activity_model import TOPIC_COLUMN, ActivityModel
 from presidium_app.ui.prefs import Option
+from presidium_app.ui.widgets.actions import action_button, make_action
 from presidium_app.ui.widgets.attachments import AttachmentsStrip
 from presidium_app.ui.widgets.attendance import deputy_labels, roster_names
 from presidium_app.ui.widgets.choices import enum_member
@@ -357,40 +358,20 @@ class ActivitiesPage(QWidget):
         self.refresh()
 
     # -- building ---------------------------------------------------------------------------
-    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(tip or text)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _button(self, action: QAction, primary: bool = False) -> QPushButton:
-        button = QPushButton(action.text())
-        if primary:
-            button.setObjectName("primary")
-        shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        button.setToolTip(f"{action.toolTip()}（{shortcut}）" if shortcut else action.toolTip())
-        button.clicked.connect(action.trigger)
-        action.enabledChanged.connect(button.setEnabled)
-        button.setEnabled(action.isEnabled())
-        return button
-
     def _build(self) -> None:
-        self.add_action = self._action("新增活动", self.add_activity, "Ctrl+N",
+        self.add_action = make_action(self, "新增活动", self.add_activity, "Ctrl+N",
                                        "登记一次代表活动：出席情况、内容、照片")
-        self.edit_action = self._action("修改", self.edit_selected, None,
+        self.edit_action = make_action(self, "修改", self.edit_selected, None,
                                         "修改所选活动（回车或双击）")
-        self.delete_action = self._action("删除", self.delete_selected, None,
+        self.delete_action = make_action(self, "删除", self.delete_selected, None,
                                           "删除录错的活动（Delete）")
-        self.import_action = self._action("导入", self.import_activities, "Ctrl+I",
+        self.import_action = make_action(self, "导入", self.import_activities, "Ctrl+I",
                                           "从Excel台账导入代表活动")
-        self.export_action = self._action("导出", self.export_activities, "Ctrl+E",
+        self.export_action = make_action(self, "导出", self.export_activities, "Ctrl+E",
                                           "把代表活动导出为Excel台账（所选时间在同一年时只导出该年）")
-        self.template_action = self._action("下载模板", self.save_template, None,
+        self.template_action = make_action(self, "下载模板", self.save_template, None,
                                             "保存空白的代表活动Excel模板")
-        self._action("查找", self.focus_search, "Ctrl+F")
+        make_action(self, "查找", self.focus_search, "Ctrl+F")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -412,7 +393,7 @@ class ActivitiesPage(QWidget):
         top.addWidget(self.search, 1)
         top.addStretch(0)
         for action in (self.import_action, self.export_action, self.template_action):
-            top.addWidget(self._button(action))
+            top.addWidget(action_button(action))
         layout.addLayout(top)
 
         filters = QHBoxLayout()
@@ -467,7 +448,7 @@ class ActivitiesPage(QWidget):
         actions.setSpacing(8)
         for action, primary in ((self.add_action, True), (self.edit_action, False),
                                 (self.delete_action, False)):
-            actions.addWidget(self._button(action, primary))
+            actions.addWidget(action_button(action, primary))
         actions.addStretch(1)
         hint = QLabel("双击或回车修改；右键有更多操作")
         hint.setObjectName("hint")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -42,6 +42,7 @@ from presidium_app.ui.dialogs.deputy_dialog import DeputyDialog
 from presidium_app.ui.dialogs.status_dialog import StatusDialog
 from presidium_app.ui.models.roster_model import TERM_COLUMN, WORKPLACE_COLUMN, RosterModel
 from presidium_app.ui.prefs import ROSTER_SPLITTER
+from presidium_app.ui.widgets.actions import action_button, make_action
 from presidium_app.ui.widgets.choices import enum_member
 from presidium_app.ui.widgets.shortcuts import widget_shortcut
 from presidium_app.ui.widgets.table import configure_record_table
@@ -250,44 +251,25 @@ class RosterPage(QWidget):
         self.refresh()
 
     # -- building ---------------------------------------------------------------------------
-    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(tip or text)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _button(self, action: QAction, primary: bool = False) -> QPushButton:
-        button = QPushButton(action.text())
-        if primary:
-            button.setObjectName("primary")
-        shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        button.setToolTip(f"{action.toolTip()}（{shortcut}）" if shortcut else action.toolTip())
-        button.clicked.connect(action.trigger)
-        action.enabledChanged.connect(button.setEnabled)
-        button.setEnabled(action.isEnabled())
-        return button
-
     def _build(self) -> None:
-        self.add_action = self._action("新增代表", self.add_deputy, "Ctrl+N", "录入一名新代表")
-        self.edit_action = self._action("修改", self.edit_selected, None, "修改所选代表的信息（回车或双击）")
-        self.status_action = self._action("状态变动", self.change_status_selected, None,
+        self.add_action = make_action(self, "新增代表", self.add_deputy, "Ctrl+N", "录入一名新代表")
+        self.edit_action = make_action(self, "修改", self.edit_selected, None,
+                                       "修改所选代表的信息（回车或双击）")
+        self.status_action = make_action(self, "状态变动", self.change_status_selected, None,
                                           "登记辞职、调离、去世等离任情况")
-        self.archive_action = self._action("履职档案", self.archive_selected, "Ctrl+D",
+        self.archive_action = make_action(self, "履职档案", self.archive_selected, "Ctrl+D",
                                            "查看所选代表的履职档案（按年度或整届）")
-        self.photo_action = self._action("设置照片", self.set_photo_selected, None,
+        self.photo_action = make_action(self, "设置照片", self.set_photo_selected, None,
                                          "为所选代表选择一张JPG或PNG照片")
-        self.delete_action = self._action("删除", self.delete_selected, None,
+        self.delete_action = make_action(self, "删除", self.delete_selected, None,
                                           "删除录错的记录（Delete）")
-        self.import_action = self._action("导入名册", self.import_roster, "Ctrl+I",
+        self.import_action = make_action(self, "导入名册", self.import_roster, "Ctrl+I",
                                           "从Excel台账导入代表名册")
-        self.export_action = self._action("导出名册", self.export_roster, "Ctrl+E",
+        self.export_action = make_action(self, "导出名册", self.export_roster, "Ctrl+E",
                                           "把名册导出为Excel台账")
-        self.template_action = self._action("下载模板", self.save_template, None,
+        self.template_action = make_action(self, "下载模板", self.save_template, None,
                                             "保存空白的代表名册Excel模板")
-        self._action("查找", self.focus_search, "Ctrl+F")
+        make_action(self, "查找", self.focus_search, "Ctrl+F")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -309,7 +291,7 @@ class RosterPage(QWidget):
         top.addWidget(self.search, 1)
         top.addStretch(0)
         for action in (self.import_action, self.export_action, self.template_action):
-            top.addWidget(self._button(action))
+            top.addWidget(action_button(action))
         layout.addLayout(top)
 
         filters = QHBoxLayout()
@@ -348,7 +330,7 @@ class RosterPage(QWidget):
         for action, primary in ((self.add_action, True), (self.edit_action, False),
                                 (self.status_action, False), (self.archive_action, False),
                                 (self.photo_action, False), (self.delete_action, False)):
-            actions.addWidget(self._button(action, primary))
+            actions.addWidget(action_button(action, primary))
         actions.addStretch(1)
         hint = QLabel("双击或回车修改；Ctrl+D 看履职档案；右键有更多操作")
         hint.setObjectName("hint")

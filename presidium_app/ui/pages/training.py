@@ -10,7 +10,6 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -42,6 +40,7 @@ from presidium_app.ui.models.training_models import (
     format_hours,
     is_overdue,
 )
+from presidium_app.ui.widgets.actions import action_button, make_action
 from presidium_app.ui.widgets.shortcuts import widget_shortcut
 from presidium_app.ui.widgets.table import configure_record_table
 
@@ -150,50 +149,28 @@ class TrainingPage(QWidget):
         self.reload()
 
     # -- building ---------------------------------------------------------------------------
-    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(tip or text)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _button(self, action: QAction, primary: bool = False, flat: bool = False) -> QPushButton:
-        button = QPushButton(action.text())
-        if primary:
-            button.setObjectName("primary")
-        elif flat:
-            button.setObjectName("flat")
-        shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        button.setToolTip(f"{action.toolTip()}（{shortcut}）" if shortcut else action.toolTip())
-        button.clicked.connect(action.trigger)
-        action.enabledChanged.connect(button.setEnabled)
-        button.setEnabled(action.isEnabled())
-        return button
-
     def _build(self) -> None:
-        self.new_plan_action = self._action("新建年度计划", self.new_plan, "Ctrl+N",
+        self.new_plan_action = make_action(self, "新建年度计划", self.new_plan, "Ctrl+N",
                                             "为某一年度新建学习培训计划")
-        self.edit_plan_action = self._action("修改计划", self.edit_plan, None,
+        self.edit_plan_action = make_action(self, "修改计划", self.edit_plan, None,
                                              "修改计划名称和培训目标")
-        self.remove_plan_action = self._action("删除计划", self.remove_plan, None,
+        self.remove_plan_action = make_action(self, "删除计划", self.remove_plan, None,
                                                "删除误建的年度计划（已有场次举办的不能删除）")
-        self.add_session_action = self._action("新增场次", self.add_session, "Ctrl+Shift+N",
+        self.add_session_action = make_action(self, "新增场次", self.add_session, "Ctrl+Shift+N",
                                                "在计划中增加一场培训")
-        self.edit_session_action = self._action("修改", self.edit_selected, None,
+        self.edit_session_action = make_action(self, "修改", self.edit_selected, None,
                                                 "修改所选场次（回车或双击）")
-        self.remove_session_action = self._action("删除", self.remove_selected, None,
+        self.remove_session_action = make_action(self, "删除", self.remove_selected, None,
                                                   "从计划中删除所选场次（Delete）")
-        self.hold_action = self._action("举办本场…", self.hold_selected, "Ctrl+Return",
+        self.hold_action = make_action(self, "举办本场…", self.hold_selected, "Ctrl+Return",
                                         "登记所选场次已经举办：日期、地点和代表出勤")
-        self.view_action = self._action("查看活动记录", self.view_selected, None,
+        self.view_action = make_action(self, "查看活动记录", self.view_selected, None,
                                         "打开已举办场次的活动记录：出勤、内容摘要、照片和材料")
-        self.import_action = self._action("导入台账", self.import_ledger, "Ctrl+I",
+        self.import_action = make_action(self, "导入台账", self.import_ledger, "Ctrl+I",
                                           "从Excel学习培训台账导入计划和举办情况")
-        self.export_action = self._action("导出台账", self.export_ledger, "Ctrl+E",
+        self.export_action = make_action(self, "导出台账", self.export_ledger, "Ctrl+E",
                                           "把所选年度的学习培训台账导出为Excel")
-        self.template_action = self._action("下载模板", self.save_template, None,
+        self.template_action = make_action(self, "下载模板", self.save_template, None,
                                             "保存空白的学习培训台账Excel模板")
 
         layout = QVBoxLayout(self)
@@ -215,10 +192,10 @@ class TrainingPage(QWidget):
         self.year_combo.currentIndexChanged.connect(self._year_chosen)
         top.addWidget(year_caption)
         top.addWidget(self.year_combo)
-        top.addWidget(self._button(self.new_plan_action))
+        top.addWidget(action_button(self.new_plan_action))
         top.addStretch(1)
         for action in (self.import_action, self.export_action, self.template_action):
-            top.addWidget(self._button(action))
+            top.addWidget(action_button(action))
         layout.addLayout(top)
 
         self.plan_body = self._build_plan_body()
@@ -259,8 +236,8 @@ class TrainingPage(QWidget):
         self.plan_title.setWordWrap(True)
         self.plan_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(self.plan_title, 1)
-        row.addWidget(self._button(self.edit_plan_action))
-        row.addWidget(self._button(self.remove_plan_action, flat=True))
+        row.addWidget(action_button(self.edit_plan_action))
+        row.addWidget(action_button(self.remove_plan_action, flat=True))
         head.addLayout(row)
         self.plan_goals = QLabel()
         self.plan_goals.setWordWrap(True)
@@ -284,7 +261,7 @@ class TrainingPage(QWidget):
         for action, primary in ((self.add_session_action, True), (self.edit_session_action, False),
                                 (self.remove_session_action, False), (self.hold_action, True),
                                 (self.view_action, False)):
-            actions.addWidget(self._button(action, primary))
+            actions.addWidget(action_button(action, primary))
         actions.addStretch(1)
         self.table_hint = QLabel()
         self.table_hint.setObjectName("hint")
