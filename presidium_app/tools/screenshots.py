@@ -180,7 +180,7 @@ def _activity_with_photos(ctx: Any, folder: Path) -> int | None:
         painter.drawText(QRect(0, 60, 800, 80), Qt.AlignmentFlag.AlignCenter, caption)
         painter.end()
         path = folder / f"{caption}.jpg"
-        image.save(str(path), b"JPG")
+        image.save(str(path))  # the format follows the .jpg suffix
         attachments.add_attachment(ctx.db, ACTOR, ids[0], path)
     minutes = folder / "接待选民记录.docx"
     minutes.write_bytes(b"PK\x03\x04 demo")
