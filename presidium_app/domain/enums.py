@@ -92,3 +92,43 @@ class TrainingForm(LabelledEnum):
 class AttachmentKind(LabelledEnum):
     PHOTO = "photo", "照片"
     DOCUMENT = "document", "文件"
+
+
+class Channel(LabelledEnum):
+    """来源渠道: how an opinion reached the office."""
+
+    MAILBOX = "mailbox", "信箱"
+    VISIT = "visit", "来访"
+    PHONE = "phone", "电话"
+    WECHAT = "wechat", "微信"
+    WEB = "web", "网络"
+    DEPUTY = "deputy", "代表转交"
+
+
+class OpinionStatus(LabelledEnum):
+    """Where an opinion stands in the flow of DOMAIN.md §4 (the six keys of spec/cli.md plus the
+    two steps between reply and close)."""
+
+    REGISTERED = "registered", "已登记"
+    ASSIGNED = "assigned", "已交办"
+    REPLIED = "replied", "已答复"
+    FED_BACK = "fed_back", "已反馈"
+    FOLLOWED_UP = "followed_up", "已回访"
+    CLOSED = "closed", "已办结"
+    REJECTED = "rejected", "不予受理"
+    REDIRECTED = "redirected", "转信访"
+
+
+class OpinionAction(LabelledEnum):
+    """One step of the flow; each is kept as an `OpinionEvent`."""
+
+    REGISTER = "register", "登记"
+    REJECT = "reject", "不予受理"
+    REDIRECT = "redirect", "转信访"
+    ASSIGN = "assign", "交办"
+    UNIT_RETURN = "unit_return", "承办单位退回"
+    REPLY = "reply", "答复"
+    FEED_BACK = "feed_back", "反馈"
+    FOLLOW_UP = "follow_up", "回访"
+    REDO = "redo", "不满意重办"
+    CLOSE = "close", "办结"

@@ -5,6 +5,16 @@ from presidium_app.domain.audit import AuditEntry
 from presidium_app.domain.awards import Award
 from presidium_app.domain.base import Base
 from presidium_app.domain.deputies import Deputy, DeputyGroup, LiaisonStation, Mandate, StatusChange
+from presidium_app.domain.mailbox import (
+    CalendarDay,
+    HandlingUnit,
+    MailboxChoice,
+    MailboxOpening,
+    Opinion,
+    OpinionAssistingUnit,
+    OpinionEvent,
+    Submitter,
+)
 from presidium_app.domain.settings import Setting
 from presidium_app.domain.township import Term, Township
 from presidium_app.domain.training import TrainingPlan, TrainingSession
@@ -15,13 +25,21 @@ __all__ = [
     "AuditEntry",
     "Award",
     "Base",
+    "CalendarDay",
     "Deputy",
     "DeputyGroup",
+    "HandlingUnit",
     "LiaisonStation",
+    "MailboxChoice",
+    "MailboxOpening",
     "Mandate",
+    "Opinion",
+    "OpinionAssistingUnit",
+    "OpinionEvent",
     "Participation",
     "Setting",
     "StatusChange",
+    "Submitter",
     "Term",
     "Township",
     "TrainingPlan",

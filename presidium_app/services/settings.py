@@ -30,6 +30,7 @@ class SettingSpec:
 RULES = "履职要求"
 POINTS = "履职积分"
 GRADES = "积分等次"
+DEADLINES = "办理期限"
 
 SPECS: tuple[SettingSpec, ...] = (
     # Yearly and term rules (DOMAIN.md §3, seed 000 §15 and published practice).
@@ -51,6 +52,17 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("points.voter_contact", "接待选民、述职（每次）", 3, unit="分", group=POINTS),
     SettingSpec("grades.good", "“好”的最低分", 80, unit="分", group=GRADES),
     SettingSpec("grades.fair", "“一般”的最低分（以下为“差”）", 60, unit="分", group=GRADES),
+    # Handling deadlines (DOMAIN.md §§4–5): opinions in days, suggestions in months.
+    SettingSpec("deadlines.opinion_days", "社情民意办理期限", 30, minimum=1, maximum=365,
+                unit="天", group=DEADLINES),
+    SettingSpec("deadlines.redo_days", "不满意重新办理期限", 30, minimum=1, maximum=365,
+                unit="天", group=DEADLINES),
+    SettingSpec("deadlines.suggestion_months", "代表建议答复期限", 3, minimum=1, maximum=6,
+                unit="个月", group=DEADLINES),
+    SettingSpec("deadlines.assisting_months", "协办单位提交意见期限", 1, minimum=1, maximum=6,
+                unit="个月", group=DEADLINES),
+    SettingSpec("deadlines.return_working_days", "交办有误退回期限", 7, minimum=1, maximum=60,
+                unit="个工作日", group=DEADLINES),
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 

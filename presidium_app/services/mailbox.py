@@ -1,0 +1,569 @@
+"""The public opinion mailbox (DOMAIN.md §4): registration, openings of the box, handling units,
+and the handling flow as an explicit state machine.
+
+`TRANSITIONS` is the one source of truth of the flow: the UI asks `allowed_actions` which buttons
+to enable, and `apply_action` refuses anything else with a message naming the current status and
+the action. Every step appends an `OpinionEvent` in the same transaction that moves the status, so
+the stored status is always the last event's `to_status`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from presidium_app.domain.deputies import Deputy
+from presidium_app.domain.enums import Channel, OpinionAction, OpinionStatus, Satisfaction
+from presidium_app.domain.mailbox import (
+    HandlingUnit,
+    MailboxChoice,
+    MailboxOpening,
+    Opinion,
+    OpinionAssistingUnit,
+    OpinionEvent,
+    Submitter,
+)
+from presidium_app.services import settings, workdays
+from presidium_app.services.audit import Actor, check_version, now, unit_of_work
+from presidium_app.services.errors import NotFound, ServiceError, ValidationFailed
+from presidium_app.storage.database import Database
+
+S = OpinionStatus
+A = OpinionAction
+
+# (current status, action) -> new status. Nothing else is allowed.
+TRANSITIONS: dict[tuple[OpinionStatus, OpinionAction], OpinionStatus] = {
+    (S.REGISTERED, A.REJECT): S.REJECTED,
+    (S.REGISTERED, A.REDIRECT): S.REDIRECTED,
+    (S.REGISTERED, A.ASSIGN): S.ASSIGNED,
+    (S.ASSIGNED, A.UNIT_RETURN): S.REGISTERED,  # misdirected: back to the office to reassign
+    (S.ASSIGNED, A.REPLY): S.REPLIED,
+    (S.REPLIED, A.FEED_BACK): S.FED_BACK,
+    (S.FED_BACK, A.FOLLOW_UP): S.FOLLOWED_UP,  # 满意 or 基本满意
+    (S.FED_BACK, A.REDO): S.ASSIGNED,  # 不满意: back to the unit with a new deadline
+    (S.FOLLOWED_UP, A.CLOSE): S.CLOSED,
+}
+
+FINAL_STATUSES = frozenset({S.CLOSED, S.REJECTED, S.REDIRECTED})
+
+DEFAULT_CATEGORIES = ("交通道路", "农业农村", "环境卫生", "教育医疗", "社会保障", "基层治理", "其他")
+CHOICE_KINDS = {"village": "村（社区）", "category": "类别"}
+
+
+class TransitionRefused(ServiceError):
+    """The action is not allowed in the opinion's current status."""
+
+
+def allowed_actions(status: OpinionStatus) -> list[OpinionAction]:
+    """The actions the flow allows from `status`, in the order of the enum (for the buttons)."""
+    return [action for action in OpinionAction if (status, action) in TRANSITIONS]
+
+
+def next_status(status: OpinionStatus, action: OpinionAction) -> OpinionStatus:
+    """The status after `action`, or TransitionRefused naming both in Chinese."""
+    try:
+        return TRANSITIONS[(status, action)]
+    except KeyError:
+        allowed = "、".join(a.label for a in allowed_actions(status)) or "无（已是最终状态）"
+        raise TransitionRefused(
+            f"该条目当前状态为“{status.label}”，不能执行“{action.label}”。当前可执行：{allowed}"
+        ) from None
+
+
+# --- registration -------------------------------------------------------------------------------
+
+
+@dataclass
+class SubmitterInput:
+    name: str = ""
+    phone: str = ""
+    id_number: str | None = None
+    address: str = ""
+
+
+@dataclass
+class OpinionInput:
+    received_on: dt.date
+    channel: Channel
+    content: str
+    submitter: SubmitterInput | None = None  # None: anonymous
+    village: str = ""
+    category: str = ""
+    receiving_deputy_id: int | None = None
+    mailbox_opening_id: int | None = None
+    activity_id: int | None = None
+    note: str = ""
+
+
+def _validate(session: Session, data: OpinionInput) -> None:
+    errors: dict[str, str] = {}
+    if not data.content.strip():
+        errors["content"] = "请填写反映内容"
+    if not dt.date(2000, 1, 1) <= data.received_on <= dt.date.today() + dt.timedelta(days=366):
+        errors["received_on"] = "收到日期不合理"
+    if len(data.village.strip()) > 60:
+        errors["village"] = "村（社区）名称过长（最多60字）"
+    if len(data.category.strip()) > 60:
+        errors["category"] = "类别过长（最多60字）"
+    if data.submitter is not None:
+        if len(data.submitter.name.strip()) > 40:
+            errors["submitter"] = "反映人姓名过长（最多40字）"
+        if len(data.submitter.phone.strip()) > 20:
+            errors["submitter"] = "反映人电话过长（最多20位）"
+    if data.receiving_deputy_id is not None and session.get(Deputy, data.receiving_deputy_id) is None:
+        errors["receiving_deputy_id"] = "所选接收代表不存在"
+    if data.mailbox_opening_id is not None:
+        if session.get(MailboxOpening, data.mailbox_opening_id) is None:
+            errors["mailbox_opening_id"] = "所选开箱记录不存在"
+        elif data.channel != Channel.MAILBOX:
+            errors["mailbox_opening_id"] = "只有来源为信箱的条目才能关联开箱记录"
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _next_seq(session: Session, year: int) -> int:
+    """max + 1 within the year; the unique (year, seq) constraint catches a colleague's race."""
+    return (session.scalar(select(func.max(Opinion.seq)).where(Opinion.year == year)) or 0) + 1
+
+
+def register_opinion(db: Database, actor: Actor, data: OpinionInput) -> int:
+    """Register an item with the next number of its year; returns its id.
+
+    Two colleagues registering at once may compute the same number: the second insert breaks the
+    unique constraint, and the registration is retried once with a fresh number."""
+    for attempt in range(2):
+        try:
+            return _register_once(db, actor, data)
+        except IntegrityError:
+            if attempt == 1:
+                raise ServiceError("编号冲突，登记未保存，请重试。") from None
+    raise AssertionError("unreachable")
+
+
+def _register_once(db: Database, actor: Actor, data: OpinionInput) -> int:
+    with unit_of_work(db, actor, "opinion.register", "opinion") as change:
+        session = change.session
+        _validate(session, data)
+        submitter = None
+        if data.submitter is not None and (data.submitter.name.strip() or data.submitter.phone.strip()):
+            submitter = Submitter(
+                name=data.submitter.name.strip(),
+                phone=data.submitter.phone.strip(),
+                id_number=(data.submitter.id_number or "").strip() or None,
+                address=data.submitter.address.strip(),
+            )
+            session.add(submitter)
+        year = data.received_on.year
+        opinion = Opinion(
+            year=year,
+            seq=_next_seq(session, year),
+            received_on=data.received_on,
+            channel=data.channel,
+            submitter=submitter,
+            village=data.village.strip(),
+            category=data.category.strip(),
+            content=data.content.strip(),
+            receiving_deputy_id=data.receiving_deputy_id,
+            mailbox_opening_id=data.mailbox_opening_id,
+            activity_id=data.activity_id,
+            status=S.REGISTERED,
+        )
+        session.add(opinion)
+        session.flush()
+        session.add(
+            OpinionEvent(
+                opinion_id=opinion.id,
+                action=A.REGISTER,
+                at=data.received_on,
+                recorded_at=now(),
+                user=actor.name,
+                note=data.note.strip(),
+                from_status=None,
+                to_status=S.REGISTERED,
+            )
+        )
+        change.object_id = opinion.id
+        change.summary = f"登记社情民意 {opinion.number}（{data.channel.label}）"
+        change.after = {"number": opinion.number, "channel": data.channel, "category": opinion.category}
+        return opinion.id
+
+
+def get_opinion(db: Database, opinion_id: int) -> Opinion:
+    with db.session() as session:
+        opinion = session.get(
+            Opinion, opinion_id, options=[selectinload(Opinion.submitter), selectinload(Opinion.lead_unit)]
+        )
+        if opinion is None:
+            raise NotFound(f"社情民意条目不存在（{opinion_id}）")
+        return opinion
+
+
+def opinion_history(db: Database, opinion_id: int) -> list[OpinionEvent]:
+    """Every step of one item, oldest first, with the assisting units each 交办 named."""
+    with db.session() as session:
+        if session.get(Opinion, opinion_id) is None:
+            raise NotFound(f"社情民意条目不存在（{opinion_id}）")
+        return list(
+            session.scalars(
+                select(OpinionEvent)
+                .where(OpinionEvent.opinion_id == opinion_id)
+                .options(selectinload(OpinionEvent.assisting_units))
+                .order_by(OpinionEvent.id)
+            )
+        )
+
+
+# --- the flow -----------------------------------------------------------------------------------
+
+
+def apply_action(
+    db: Database,
+    actor: Actor,
+    opinion_id: int,
+    action: OpinionAction,
+    on: dt.date,
+    note: str = "",
+    lead_unit_id: int | None = None,
+    assisting_unit_ids: Sequence[int] = (),
+    deadline: dt.date | None = None,
+    satisfaction: Satisfaction | None = None,
+    reason: str = "",
+    version: int | None = None,
+) -> OpinionStatus:
+    """Take one step of the flow; returns the new status.
+
+    Refused (TransitionRefused) when the status does not allow it, ValidationFailed when a field
+    the step needs is missing. Deadlines left empty come from the settings (办理期限)."""
+    values = settings.get_all(db)
+    with unit_of_work(db, actor, f"opinion.{action.value}", "opinion") as change:
+        session = change.session
+        change.object_id = opinion_id
+        opinion = session.get(Opinion, opinion_id)
+        if opinion is None:
+            raise NotFound(f"社情民意条目不存在（{opinion_id}）")
+        check_version(opinion.version, version)
+        before = opinion.status
+        after = next_status(before, action)
+        errors: dict[str, str] = {}
+        if on < opinion.received_on:
+            errors["on"] = "办理日期不能早于收到日期"
+        last = max((e.at for e in opinion.events), default=opinion.received_on)
+        if opinion.received_on <= on < last:
+            errors["on"] = f"办理日期不能早于上一步的日期（{last.isoformat()}）"
+        event = OpinionEvent(
+            opinion_id=opinion.id,
+            action=action,
+            at=on,
+            recorded_at=now(),
+            user=actor.name,
+            note=note.strip(),
+            reason=reason.strip(),
+            from_status=before,
+            to_status=after,
+        )
+        assisting: list[int] = []
+        if action in (A.REJECT, A.REDIRECT, A.UNIT_RETURN) and not reason.strip():
+            errors["reason"] = f"请填写{action.label}的理由"
+        if action == A.ASSIGN:
+            if lead_unit_id is None:
+                errors["lead_unit_id"] = "请选择主办单位"
+            else:
+                unit = session.get(HandlingUnit, lead_unit_id)
+                if unit is None or not unit.active:
+                    errors["lead_unit_id"] = "所选主办单位不存在或已停用"
+            assisting = list(dict.fromkeys(assisting_unit_ids))
+            if lead_unit_id in assisting:
+                errors["assisting_unit_ids"] = "主办单位不能同时是协办单位"
+            for unit_id in assisting:
+                unit = session.get(HandlingUnit, unit_id)
+                if unit is None or not unit.active:
+                    errors["assisting_unit_ids"] = "所选协办单位不存在或已停用"
+            event.lead_unit_id = lead_unit_id
+            event.deadline = deadline or on + dt.timedelta(days=int(values["deadlines.opinion_days"]))
+        elif action == A.REDO:
+            if satisfaction not in (None, Satisfaction.DISSATISFIED):
+                errors["satisfaction"] = "只有回访不满意才退回重办"
+            event.satisfaction = Satisfaction.DISSATISFIED
+            event.lead_unit_id = opinion.lead_unit_id
+            event.deadline = deadline or on + dt.timedelta(days=int(values["deadlines.redo_days"]))
+        elif action == A.FOLLOW_UP:
+            if satisfaction is None:
+                errors["satisfaction"] = "请选择满意度"
+            elif satisfaction == Satisfaction.DISSATISFIED:
+                errors["satisfaction"] = "回访不满意时请选择“不满意重办”"
+            event.satisfaction = satisfaction
+        if event.deadline is not None and event.deadline < on:
+            errors["deadline"] = "办理期限不能早于交办日期"
+        if errors:
+            raise ValidationFailed(errors)
+        session.add(event)
+        session.flush()
+        if action == A.ASSIGN:
+            assisting_due = workdays.add_months(on, int(values["deadlines.assisting_months"]))
+            for unit_id in assisting:
+                session.add(
+                    OpinionAssistingUnit(
+                        event_id=event.id, opinion_id=opinion.id, unit_id=unit_id, deadline=assisting_due
+                    )
+                )
+        if action in (A.ASSIGN, A.REDO):
+            opinion.lead_unit_id = event.lead_unit_id
+            opinion.deadline = event.deadline
+        elif action == A.UNIT_RETURN:
+            opinion.lead_unit_id = None
+            opinion.deadline = None
+        opinion.status = after
+        change.summary = f"{opinion.number}：{action.label}（{before.label} → {after.label}）"
+        change.before = {"status": before}
+        change.after = {"status": after, "deadline": opinion.deadline, "lead_unit_id": opinion.lead_unit_id}
+        return after
+
+
+def current_assisting_units(db: Database, opinion_id: int) -> list[OpinionAssistingUnit]:
+    """The assisting units named by the latest 交办 of the item."""
+    with db.session() as session:
+        latest = session.scalar(
+            select(func.max(OpinionEvent.id)).where(
+                OpinionEvent.opinion_id == opinion_id, OpinionEvent.action == A.ASSIGN
+            )
+        )
+        if latest is None:
+            return []
+        return list(
+            session.scalars(
+                select(OpinionAssistingUnit)
+                .where(OpinionAssistingUnit.event_id == latest)
+                .options(selectinload(OpinionAssistingUnit.unit))
+                .order_by(OpinionAssistingUnit.id)
+            )
+        )
+
+
+def return_due(db: Database, assigned_on: dt.date) -> dt.date:
+    """The last day a unit may return a misdirected item (default 7 working days)."""
+    n = int(settings.get(db, "deadlines.return_working_days"))
+    return workdays.add_working_days(assigned_on, n, workdays.load_overrides(db))
+
+
+# --- overdue ------------------------------------------------------------------------------------
+
+
+def is_overdue(opinion: Opinion, today: dt.date) -> bool:
+    """逾期: assigned, not yet replied, and past its deadline (the deadline day itself is in time)."""
+    return opinion.status == S.ASSIGNED and opinion.deadline is not None and opinion.deadline < today
+
+
+def overdue_condition(today: dt.date) -> ColumnElement[bool]:
+    """The SQL form of `is_overdue`, for lists and counts."""
+    return and_(Opinion.status == S.ASSIGNED, Opinion.deadline.is_not(None), Opinion.deadline < today)
+
+
+def overdue_ids(db: Database, today: dt.date) -> list[int]:
+    with db.session() as session:
+        return list(
+            session.scalars(select(Opinion.id).where(overdue_condition(today)).order_by(Opinion.deadline))
+        )
+
+
+def counts_by_status(db: Database, year: int | None = None) -> dict[str, int]:
+    """Items per status code name (every status present, zero included)."""
+    counts = {status.value: 0 for status in OpinionStatus}
+    with db.session() as session:
+        statement = select(Opinion.status, func.count()).group_by(Opinion.status)
+        if year is not None:
+            statement = statement.where(Opinion.year == year)
+        for status, count in session.execute(statement):
+            counts[str(status)] = count
+    return counts
+
+
+# --- mailbox openings ---------------------------------------------------------------------------
+
+
+def record_opening(
+    db: Database,
+    actor: Actor,
+    opened_on: dt.date,
+    opened_by_1: str,
+    opened_by_2: str,
+    item_count: int,
+    note: str = "",
+) -> int:
+    """Record one opening of the box by two people; items registered later link to it."""
+    first, second = opened_by_1.strip(), opened_by_2.strip()
+    errors: dict[str, str] = {}
+    if not first or not second:
+        errors["opened_by"] = "开箱须由两人共同进行，请填写两位开箱人"
+    elif first == second:
+        errors["opened_by"] = "两位开箱人不能是同一人"
+    if len(first) > 40 or len(second) > 40:
+        errors["opened_by"] = "开箱人姓名过长（最多40字）"
+    if item_count < 0:
+        errors["item_count"] = "件数不能为负数"
+    if opened_on > dt.date.today() + dt.timedelta(days=1):
+        errors["opened_on"] = "开箱日期不能晚于今天"
+    if errors:
+        raise ValidationFailed(errors)
+    with unit_of_work(db, actor, "mailbox_opening.add", "mailbox_opening") as change:
+        opening = MailboxOpening(
+            opened_on=opened_on,
+            opened_by_1=first,
+            opened_by_2=second,
+            item_count=item_count,
+            note=note.strip(),
+        )
+        change.session.add(opening)
+        change.session.flush()
+        change.object_id = opening.id
+        change.summary = f"开箱记录 {opened_on.isoformat()}：{first}、{second}，{item_count}件"
+        return opening.id
+
+
+def opening_items(db: Database, opening_id: int) -> list[Opinion]:
+    with db.session() as session:
+        return list(
+            session.scalars(
+                select(Opinion).where(Opinion.mailbox_opening_id == opening_id).order_by(Opinion.seq)
+            )
+        )
+
+
+# --- handling units -----------------------------------------------------------------------------
+
+
+def _check_unit(session: Session, name: str, exclude_id: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationFailed({"name": "请填写单位名称"})
+    if len(name) > 80:
+        raise ValidationFailed({"name": "单位名称过长（最多80字）"})
+    statement = select(HandlingUnit.id).where(HandlingUnit.name == name)
+    if exclude_id is not None:
+        statement = statement.where(HandlingUnit.id != exclude_id)
+    if session.scalar(statement) is not None:
+        raise ValidationFailed({"name": f"已有名为“{name}”的承办单位"})
+    return name
+
+
+def add_unit(db: Database, actor: Actor, name: str, contact_person: str = "", phone: str = "") -> int:
+    with unit_of_work(db, actor, "handling_unit.add", "handling_unit") as change:
+        unit = HandlingUnit(
+            name=_check_unit(change.session, name), contact_person=contact_person.strip(), phone=phone.strip()
+        )
+        change.session.add(unit)
+        change.session.flush()
+        change.object_id = unit.id
+        change.summary = f"新增承办单位：{unit.name}"
+        return unit.id
+
+
+def update_unit(
+    db: Database,
+    actor: Actor,
+    unit_id: int,
+    name: str,
+    contact_person: str = "",
+    phone: str = "",
+    active: bool = True,
+    version: int | None = None,
+) -> None:
+    """Edit a unit; a unit that has handled items is deactivated, never deleted, so history stays."""
+    with unit_of_work(db, actor, "handling_unit.update", "handling_unit") as change:
+        unit = change.session.get(HandlingUnit, unit_id)
+        if unit is None:
+            raise NotFound(f"承办单位不存在（{unit_id}）")
+        check_version(unit.version, version)
+        change.object_id = unit_id
+        change.before = {
+            "name": unit.name,
+            "contact_person": unit.contact_person,
+            "phone": unit.phone,
+            "active": unit.active,
+        }
+        unit.name = _check_unit(change.session, name, exclude_id=unit_id)
+        unit.contact_person, unit.phone, unit.active = contact_person.strip(), phone.strip(), active
+        change.after = {
+            "name": unit.name,
+            "contact_person": unit.contact_person,
+            "phone": unit.phone,
+            "active": unit.active,
+        }
+        change.summary = f"修改承办单位：{unit.name}"
+
+
+def delete_unit(db: Database, actor: Actor, unit_id: int) -> None:
+    """Delete a unit that never handled an item; otherwise refuse and suggest deactivating it."""
+    with unit_of_work(db, actor, "handling_unit.delete", "handling_unit") as change:
+        session = change.session
+        unit = session.get(HandlingUnit, unit_id)
+        if unit is None:
+            raise NotFound(f"承办单位不存在（{unit_id}）")
+        change.object_id = unit_id
+        used = session.scalar(
+            select(func.count()).select_from(OpinionEvent).where(OpinionEvent.lead_unit_id == unit_id)
+        ) or session.scalar(
+            select(func.count())
+            .select_from(OpinionAssistingUnit)
+            .where(OpinionAssistingUnit.unit_id == unit_id)
+        )
+        if used:
+            raise ServiceError(f"“{unit.name}”已承办过社情民意，不能删除，可改为停用。")
+        change.summary = f"删除承办单位：{unit.name}"
+        session.delete(unit)
+
+
+def list_units(db: Database, include_inactive: bool = False) -> list[HandlingUnit]:
+    with db.session() as session:
+        statement = select(HandlingUnit).order_by(HandlingUnit.name)
+        if not include_inactive:
+            statement = statement.where(HandlingUnit.active.is_(True))
+        return list(session.scalars(statement))
+
+
+# --- editable lists: villages and categories ----------------------------------------------------
+
+
+def list_choices(db: Database, kind: str) -> list[str]:
+    """The entries of an editable list; categories start from DOMAIN.md's defaults until edited."""
+    _check_kind(kind)
+    with db.session() as session:
+        names = list(
+            session.scalars(
+                select(MailboxChoice.name)
+                .where(MailboxChoice.kind == kind)
+                .order_by(MailboxChoice.position, MailboxChoice.id)
+            )
+        )
+    if not names and kind == "category":
+        return list(DEFAULT_CATEGORIES)
+    return names
+
+
+def set_choices(db: Database, actor: Actor, kind: str, names: Iterable[str]) -> None:
+    """Replace the list with `names` (trimmed, blanks and repeats dropped), in that order."""
+    _check_kind(kind)
+    cleaned = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    for name in cleaned:
+        if len(name) > 60:
+            raise ValidationFailed({"names": f"“{name[:10]}…”过长（最多60字）"})
+    before = list_choices(db, kind)
+    with unit_of_work(db, actor, f"mailbox_choice.{kind}", "mailbox_choice") as change:
+        session = change.session
+        for row in session.scalars(select(MailboxChoice).where(MailboxChoice.kind == kind)):
+            session.delete(row)
+        session.flush()
+        for position, name in enumerate(cleaned):
+            session.add(MailboxChoice(kind=kind, name=name, position=position))
+        change.summary = f"修改{CHOICE_KINDS[kind]}列表（{len(cleaned)}项）"
+        change.before = {"names": before}
+        change.after = {"names": cleaned}
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in CHOICE_KINDS:
+        raise ValidationFailed({"kind": f"未知的列表：{kind}"})
