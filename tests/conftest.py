@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -17,6 +18,39 @@ from presidium_app.storage.database import Database
 from presidium_app.storage.opening import open_database
 
 TEST_DATABASE_URL_ENV = "PRESIDIUM_TEST_DATABASE_URL"
+_session_status: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _session_status.append(int(exitstatus))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """After the UI tests, leave without Python's interpreter teardown.
+
+    Every result has been reported by now. At teardown PySide6 destroys the remaining Qt objects
+    in no fixed order and can crash ("pure virtual method called", SIGSEGV), which would turn a
+    run whose tests all passed into a failed one. So the Qt objects are released while the
+    application still lives, and the process ends with pytest's own exit status, failures
+    included.
+    """
+    if not _session_status or "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from presidium_app.ui.operations import wait_for_operations
+
+    app = QApplication.instance()
+    if app is not None:
+        wait_for_operations()
+        for widget in QApplication.topLevelWidgets():
+            widget.close()
+            widget.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_session_status[-1])
 
 
 @pytest.fixture(autouse=True)
