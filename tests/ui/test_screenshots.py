@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from presidium_app.tools import screenshots
+from presidium_app.ui import screenshots
 from presidium_app.ui.main_window import AREAS
 
 

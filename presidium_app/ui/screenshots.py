@@ -1,6 +1,6 @@
 """Screenshots of every page and the main dialogs, made offscreen on a fresh demo township:
 
-    python -m presidium_app.tools.screenshots OUTDIR
+    python -m presidium_app.ui.screenshots OUTDIR
 
 Used to look at the UI without a desktop (and to put current pictures in the docs). Nothing is
 written outside a temporary data dir and OUTDIR.
@@ -217,7 +217,7 @@ def _shoot_activity_dialogs(ctx: Any, window: Any, shoot: Callable[[Any, str], N
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 1:
-        print("用法：python -m presidium_app.tools.screenshots 输出目录", file=sys.stderr)
+        print("用法：python -m presidium_app.ui.screenshots 输出目录", file=sys.stderr)
         return 2
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     outdir = Path(args[0]).resolve()

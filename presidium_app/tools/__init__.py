@@ -1,1 +1,0 @@
-"""Developer tools run with `python -m presidium_app.tools.<name>`."""
