@@ -15,7 +15,7 @@ from sqlalchemy import select
 from presidium_app.domain.audit import AuditEntry
 from presidium_app.domain.enums import Channel, OpinionAction, OpinionStatus, Satisfaction
 from presidium_app.domain.mailbox import Opinion, OpinionEvent, Submitter
-from presidium_app.services import mailbox
+from presidium_app.services import handling_units, mailbox
 from presidium_app.services import settings as app_settings
 from presidium_app.services.audit import Actor
 from presidium_app.services.errors import Conflict, ServiceError, ValidationFailed
@@ -84,7 +84,7 @@ def drive(db: Database, actor: Actor, opinion_id: int, status: OpinionStatus, un
 
 @pytest.fixture
 def unit(db: Database, actor: Actor) -> int:
-    return mailbox.add_unit(db, actor, "镇交通办", "李四", "0791-1234567")
+    return handling_units.add_unit(db, actor, "镇交通办", "李四", "0791-1234567")
 
 
 # --- the transition table -----------------------------------------------------------------------
@@ -207,7 +207,7 @@ def _events(db: Database, opinion_id: int) -> list[tuple[int, str, str | None, s
 
 
 def test_assignment_takes_default_deadlines_from_settings(db: Database, actor: Actor, unit: int) -> None:
-    helper = mailbox.add_unit(db, actor, "镇农业农村办")
+    helper = handling_units.add_unit(db, actor, "镇农业农村办")
     app_settings.update(db, actor, {"deadlines.opinion_days": 15, "deadlines.redo_days": 10})
     opinion_id = register(db, actor)
     on = D(2026, 3, 31)
@@ -387,19 +387,21 @@ def test_mailbox_openings(db: Database, actor: Actor) -> None:
 
 def test_handling_units(db: Database, actor: Actor, unit: int) -> None:
     with pytest.raises(ValidationFailed, match="已有名为"):
-        mailbox.add_unit(db, actor, "镇交通办")
-    spare = mailbox.add_unit(db, actor, "镇民政办")
-    mailbox.delete_unit(db, actor, spare)
+        handling_units.add_unit(db, actor, "镇交通办")
+    spare = handling_units.add_unit(db, actor, "镇民政办")
+    handling_units.delete_unit(db, actor, spare)
     opinion_id = register(db, actor)
     mailbox.apply_action(db, actor, opinion_id, A.ASSIGN, START, lead_unit_id=unit)
     with pytest.raises(ServiceError, match="停用"):
-        mailbox.delete_unit(db, actor, unit)
-    version = mailbox.list_units(db)[0].version
-    mailbox.update_unit(db, actor, unit, "镇交通办", "李四", "0791-7654321", active=False, version=version)
+        handling_units.delete_unit(db, actor, unit)
+    version = handling_units.list_units(db)[0].version
+    handling_units.update_unit(
+        db, actor, unit, "镇交通办", "李四", "0791-7654321", active=False, version=version
+    )
     with pytest.raises(Conflict):
-        mailbox.update_unit(db, actor, unit, "镇交通办", version=version)
-    assert mailbox.list_units(db) == []
-    assert [u.phone for u in mailbox.list_units(db, include_inactive=True)] == ["0791-7654321"]
+        handling_units.update_unit(db, actor, unit, "镇交通办", version=version)
+    assert handling_units.list_units(db) == []
+    assert [u.phone for u in handling_units.list_units(db, include_inactive=True)] == ["0791-7654321"]
     other = register(db, actor)
     with pytest.raises(ValidationFailed, match="停用"):
         mailbox.apply_action(db, actor, other, A.ASSIGN, START, lead_unit_id=unit)

@@ -1,0 +1,102 @@
+"""承办单位 (handling units): the directory of the offices, villages and departments that handle
+opinions and suggestions. A unit that has handled anything is deactivated, never deleted, so the
+history of every item keeps naming it."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from presidium_app.domain.mailbox import HandlingUnit, OpinionAssistingUnit, OpinionEvent
+from presidium_app.services.audit import Actor, check_version, unit_of_work
+from presidium_app.services.errors import NotFound, ServiceError, ValidationFailed
+from presidium_app.storage.database import Database
+
+
+def _check_unit(session: Session, name: str, exclude_id: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationFailed({"name": "请填写单位名称"})
+    if len(name) > 80:
+        raise ValidationFailed({"name": "单位名称过长（最多80字）"})
+    statement = select(HandlingUnit.id).where(HandlingUnit.name == name)
+    if exclude_id is not None:
+        statement = statement.where(HandlingUnit.id != exclude_id)
+    if session.scalar(statement) is not None:
+        raise ValidationFailed({"name": f"已有名为“{name}”的承办单位"})
+    return name
+
+
+def add_unit(db: Database, actor: Actor, name: str, contact_person: str = "", phone: str = "") -> int:
+    with unit_of_work(db, actor, "handling_unit.add", "handling_unit") as change:
+        unit = HandlingUnit(
+            name=_check_unit(change.session, name), contact_person=contact_person.strip(), phone=phone.strip()
+        )
+        change.session.add(unit)
+        change.session.flush()
+        change.object_id = unit.id
+        change.summary = f"新增承办单位：{unit.name}"
+        return unit.id
+
+
+def update_unit(
+    db: Database,
+    actor: Actor,
+    unit_id: int,
+    name: str,
+    contact_person: str = "",
+    phone: str = "",
+    active: bool = True,
+    version: int | None = None,
+) -> None:
+    """Edit a unit; a unit that has handled items is deactivated, never deleted, so history stays."""
+    with unit_of_work(db, actor, "handling_unit.update", "handling_unit") as change:
+        unit = change.session.get(HandlingUnit, unit_id)
+        if unit is None:
+            raise NotFound(f"承办单位不存在（{unit_id}）")
+        check_version(unit.version, version)
+        change.object_id = unit_id
+        change.before = {
+            "name": unit.name,
+            "contact_person": unit.contact_person,
+            "phone": unit.phone,
+            "active": unit.active,
+        }
+        unit.name = _check_unit(change.session, name, exclude_id=unit_id)
+        unit.contact_person, unit.phone, unit.active = contact_person.strip(), phone.strip(), active
+        change.after = {
+            "name": unit.name,
+            "contact_person": unit.contact_person,
+            "phone": unit.phone,
+            "active": unit.active,
+        }
+        change.summary = f"修改承办单位：{unit.name}"
+
+
+def delete_unit(db: Database, actor: Actor, unit_id: int) -> None:
+    """Delete a unit that never handled an item; otherwise refuse and suggest deactivating it."""
+    with unit_of_work(db, actor, "handling_unit.delete", "handling_unit") as change:
+        session = change.session
+        unit = session.get(HandlingUnit, unit_id)
+        if unit is None:
+            raise NotFound(f"承办单位不存在（{unit_id}）")
+        change.object_id = unit_id
+        used = session.scalar(
+            select(func.count()).select_from(OpinionEvent).where(OpinionEvent.lead_unit_id == unit_id)
+        ) or session.scalar(
+            select(func.count())
+            .select_from(OpinionAssistingUnit)
+            .where(OpinionAssistingUnit.unit_id == unit_id)
+        )
+        if used:
+            raise ServiceError(f"“{unit.name}”已承办过社情民意，不能删除，可改为停用。")
+        change.summary = f"删除承办单位：{unit.name}"
+        session.delete(unit)
+
+
+def list_units(db: Database, include_inactive: bool = False) -> list[HandlingUnit]:
+    with db.session() as session:
+        statement = select(HandlingUnit).order_by(HandlingUnit.name)
+        if not include_inactive:
+            statement = statement.where(HandlingUnit.active.is_(True))
+        return list(session.scalars(statement))
