@@ -132,3 +132,55 @@ class OpinionAction(LabelledEnum):
     FOLLOW_UP = "follow_up", "回访"
     REDO = "redo", "不满意重办"
     CLOSE = "close", "办结"
+
+
+class SuggestionStatus(LabelledEnum):
+    """Where a deputy suggestion stands (DOMAIN.md §5)."""
+
+    REGISTERED = "registered", "已登记"
+    REFERRED = "referred", "已交办"
+    REPLIED = "replied", "已答复"
+    RATED = "rated", "已测评"
+    CLOSED = "closed", "已办结"
+
+
+class SuggestionAction(LabelledEnum):
+    """One step of a suggestion's handling; each is kept as a `SuggestionEvent`."""
+
+    REGISTER = "register", "登记"
+    REFER = "refer", "交办"
+    UNIT_RETURN = "unit_return", "承办单位退回"
+    REPLY = "reply", "答复"
+    RATE = "rate", "代表测评"
+    REDO = "redo", "不满意重办"
+    CLOSE = "close", "办结"
+
+
+class ResultClass(LabelledEnum):
+    """办理结果分类: the class a unit's reply gives, A to D (spec/cli.md counts by the letter)."""
+
+    SOLVED = "solved", "已解决"
+    BEING_SOLVED = "being_solved", "正在解决"
+    PLANNED = "planned", "列入计划"
+    FOR_REFERENCE = "for_reference", "留作参考"
+
+    @property
+    def letter(self) -> str:
+        return "ABCD"[list(ResultClass).index(self)]
+
+
+class ContactStage(LabelledEnum):
+    """When the unit met the deputy: 三访两见面 asks for contact before, during and after handling."""
+
+    BEFORE = "before", "办理前"
+    DURING = "during", "办理中"
+    AFTER = "after", "办理后"
+
+
+class ContactKind(LabelledEnum):
+    """How the unit met the deputy; visits and meetings are what seed 000 §16 counts."""
+
+    VISIT = "visit", "走访"
+    MEETING = "meeting", "见面座谈"
+    PHONE = "phone", "电话沟通"
+    SITE = "site", "现场查看"

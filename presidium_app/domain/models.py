@@ -16,6 +16,13 @@ from presidium_app.domain.mailbox import (
     Submitter,
 )
 from presidium_app.domain.settings import Setting
+from presidium_app.domain.suggestions import (
+    Suggestion,
+    SuggestionAssistingUnit,
+    SuggestionContact,
+    SuggestionCoSigner,
+    SuggestionEvent,
+)
 from presidium_app.domain.township import Term, Township
 from presidium_app.domain.training import TrainingPlan, TrainingSession
 
@@ -40,6 +47,11 @@ __all__ = [
     "Setting",
     "StatusChange",
     "Submitter",
+    "Suggestion",
+    "SuggestionAssistingUnit",
+    "SuggestionCoSigner",
+    "SuggestionContact",
+    "SuggestionEvent",
     "Term",
     "Township",
     "TrainingPlan",

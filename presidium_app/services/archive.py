@@ -10,8 +10,8 @@ Which records go where:
 3 视察调研: 视察, 执法检查, 专题调研, 专题询问;
 4 学习培训: 学习培训, with the hours, form and speaker of the plan session when it is linked;
 5 小组活动: 代表小组活动;
-6 建议意见: the deputy's suggestions (`suggestion_rows`, empty until suggestions exist) and the
-  opinions raised at voter receptions the deputy attended;
+6 建议意见: the deputy's suggestions (`suggestion_rows`, as lead deputy or co-signer) and the
+  opinions raised at voter receptions the deputy attended or received for the mailbox;
 7 述职与监督: 代表述职 with the voters' rating, and 接待选民;
 8 表彰奖励: awards.
 Every activity row carries the deputy's attendance (出席/请假/缺席); the counts sum it up.
@@ -23,13 +23,15 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from presidium_app.domain.activities import Activity, Participation
 from presidium_app.domain.awards import Award
 from presidium_app.domain.deputies import Deputy, Mandate
 from presidium_app.domain.enums import ActivityType, Attendance
+from presidium_app.domain.mailbox import Opinion
+from presidium_app.domain.suggestions import Suggestion, SuggestionCoSigner
 from presidium_app.domain.township import Term
 from presidium_app.domain.training import TrainingSession
 from presidium_app.services.errors import NotFound
@@ -127,9 +129,33 @@ class Archive:
 
 def suggestion_rows(session: Session, deputy_id: int, start: dt.date,
                     end: dt.date) -> list[ArchiveRow]:
-    """The deputy's suggestions (lead or co-signer) in [start, end]. Suggestions do not exist
-    yet: the next issue fills this one function; until then there are none."""
-    return []
+    """The deputy's suggestions (lead or co-signer) put forward in [start, end], with where each
+    stands: its number, status and, once replied, its result class."""
+    signed = select(SuggestionCoSigner.suggestion_id).where(SuggestionCoSigner.deputy_id == deputy_id)
+    found = session.scalars(
+        select(Suggestion)
+        .where(Suggestion.submitted_on.between(start, end),
+               or_(Suggestion.lead_deputy_id == deputy_id, Suggestion.id.in_(signed)))
+        .order_by(Suggestion.submitted_on, Suggestion.id))
+    rows = []
+    for suggestion in found:
+        detail = f"{suggestion.number}，{suggestion.status.label}"
+        if suggestion.result_class is not None:
+            detail += f"，{suggestion.result_class.letter}类（{suggestion.result_class.label}）"
+        role = "领衔" if suggestion.lead_deputy_id == deputy_id else "附议"
+        rows.append(ArchiveRow(suggestion.submitted_on, suggestion.title, role, detail))
+    return rows
+
+
+def received_opinion_rows(session: Session, deputy_id: int, start: dt.date,
+                          end: dt.date) -> list[ArchiveRow]:
+    """The opinions (社情民意) the deputy received and handed to the office in [start, end]."""
+    found = session.scalars(
+        select(Opinion)
+        .where(Opinion.receiving_deputy_id == deputy_id, Opinion.received_on.between(start, end))
+        .order_by(Opinion.received_on, Opinion.id))
+    return [ArchiveRow(o.received_on, o.content.strip().splitlines()[0][:40], "接收社情民意",
+                       f"{o.number}，{o.category or '未分类'}，{o.status.label}") for o in found]
 
 
 def _period(session: Session, year: int | None, term_id: int | None
@@ -226,6 +252,7 @@ def performance_archive(db: Database, deputy_id: int, year: int | None = None,
             parts[key] = ArchivePart(key, title, rows[key], counts)
         parts["training"].counts["学时"] = round(hours_present, 2)
         suggestions = suggestion_rows(session, deputy_id, start, end)
+        opinions += received_opinion_rows(session, deputy_id, start, end)
         parts["suggestions"] = ArchivePart(
             "suggestions", "建议意见", suggestions + opinions,
             {"代表建议": len(suggestions), "收集意见": len(opinions)})

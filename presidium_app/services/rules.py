@@ -22,12 +22,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from presidium_app.domain.activities import Activity, Participation
 from presidium_app.domain.deputies import Deputy, DeputyGroup, Mandate
 from presidium_app.domain.enums import ActivityType, Attendance
+from presidium_app.domain.suggestions import Suggestion, SuggestionCoSigner
 from presidium_app.domain.township import Term
 from presidium_app.services import settings
 from presidium_app.storage.database import Database
@@ -39,9 +40,6 @@ SUBJECT_LABELS = {"deputy": "代表", "group": "代表小组"}
 
 INSPECTION_TYPES = (ActivityType.INSPECTION, ActivityType.LAW_ENFORCEMENT_CHECK,
                     ActivityType.RESEARCH, ActivityType.INQUIRY)
-
-SUGGESTIONS_NOTE = "代表建议功能尚未启用，暂按每人0件计"
-
 
 @dataclass(frozen=True)
 class RuleDef:
@@ -93,7 +91,6 @@ class RuleStatus:
     end: dt.date
     checked: int
     short: list[Shortfall]
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,7 +105,6 @@ class RuleProgress:
     done: int
     short_by: int
     unit: str
-    note: str = ""
 
 
 # --- periods and who serves ---------------------------------------------------------------------
@@ -189,13 +185,20 @@ def presence_counts(
 
 
 def suggestion_counts(session: Session, deputy_ids: Collection[int], year: int) -> dict[int, int]:
-    """Deputy id → suggestions they made in `year` (as lead deputy or co-signer).
-
-    Suggestions (代表建议) do not exist yet: the next issue builds them and fills this one
-    function; until then everyone counts zero, so everyone is short of the suggestions rule and
-    the status says so (SUGGESTIONS_NOTE). A missing id means zero.
-    """
-    return {}
+    """Deputy id → suggestions they made in `year` (as lead deputy or co-signer), dated by the
+    day they were put forward. A missing id means zero."""
+    if not deputy_ids:
+        return {}
+    ids = list(deputy_ids)
+    in_year = Suggestion.year == year
+    lead = select(Suggestion.lead_deputy_id.label("deputy_id"), Suggestion.id.label("suggestion_id")).where(
+        in_year, Suggestion.lead_deputy_id.in_(ids))
+    signed = (select(SuggestionCoSigner.deputy_id, SuggestionCoSigner.suggestion_id)
+              .join(Suggestion, Suggestion.id == SuggestionCoSigner.suggestion_id)
+              .where(in_year, SuggestionCoSigner.deputy_id.in_(ids)))
+    both = union(lead, signed).subquery()
+    statement = select(both.c.deputy_id, func.count()).group_by(both.c.deputy_id)
+    return {deputy_id: count for deputy_id, count in session.execute(statement)}
 
 
 def group_meeting_counts(
@@ -278,10 +281,6 @@ def _evaluate(
     return results
 
 
-def _note(rule: RuleDef) -> str:
-    return SUGGESTIONS_NOTE if not rule.types else ""
-
-
 def shortfalls(db: Database, year: int, on: dt.date | None = None) -> list[RuleStatus]:
     """Each rule with the deputies (or groups) short of it in `year` (year rules) or in the
     current term (term rules), most short first. A rule set to 0 lists nobody."""
@@ -295,7 +294,7 @@ def shortfalls(db: Database, year: int, on: dt.date | None = None) -> list[RuleS
             statuses.append(RuleStatus(
                 key=rule.key, label=spec.label, required=int(values[rule.key]), unit=spec.unit,
                 period=PERIOD_LABELS[rule.period], subject=SUBJECT_LABELS[rule.subject],
-                start=start, end=end, checked=checked, short=short, note=_note(rule),
+                start=start, end=end, checked=checked, short=short,
             ))
     return statuses
 
@@ -316,7 +315,6 @@ def deputy_shortfalls(
                     key=rule.key, label=spec.label, period=PERIOD_LABELS[rule.period],
                     subject="本人" if rule.subject == "deputy" else m.name,
                     required=m.required, done=m.done, short_by=m.short_by, unit=spec.unit,
-                    note=_note(rule),
                 ))
     return progress
 

@@ -225,7 +225,7 @@ class ShortfallModel(QAbstractItemModel):
                 return _dot(OFF_COLOUR)
             return _dot(SHORT_COLOUR if status.short else MET_COLOUR)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return period_text(status) + (f"\n{status.note}" if status.note else "")
+            return period_text(status)
         return None
 
 
@@ -455,7 +455,7 @@ class HomePage(QWidget):
             self.rule_hint.setText("")
             self.archive_button.setEnabled(False)
             return
-        wanted = keep or next((s.key for s in statuses if s.short and not s.note), statuses[0].key)
+        wanted = keep or next((s.key for s in statuses if s.short), statuses[0].key)
         self.select_rule(wanted)
 
     def chosen_rule(self) -> str | None:
@@ -482,8 +482,6 @@ class HomePage(QWidget):
             self.short_table.setColumnWidth(column, width)
         self.rule_heading.setText(f"{rule_title(status)}：{rule_state(status)}")
         hints = [period_text(status) + "。"]
-        if status.note:
-            hints.append(status.note + "。")
         if status.short and status.subject == "代表":
             hints.append("双击姓名查看其履职档案。")
         self.rule_hint.setText("".join(hints))

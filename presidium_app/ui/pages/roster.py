@@ -73,8 +73,6 @@ def reminders_html(progress: list[RuleProgress]) -> str:
     elif met:
         lines.append("<span style='color:#1e7b34'>已达到：</span>" + "；".join(
             f"{escape(rule_text(p))}" for p in met))
-    notes = sorted({p.note for p in short if p.note})
-    lines += [f"<span style='color:#6b7280'>注：{escape(note)}。</span>" for note in notes]
     return "<p style='margin:0 0 4px 0'>" + "</p><p style='margin:0 0 4px 0'>".join(lines) + "</p>"
 
 
