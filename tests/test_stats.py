@@ -1,5 +1,4 @@
-"""`presidium stats --json` (spec/cli.md): the keys `activities`, `training` and `shortfalls`,
-next to the existing ones."""
+"""`presidium stats --json` (spec/cli.md): every key, counted from the records of the year."""
 
 from __future__ import annotations
 
@@ -10,8 +9,15 @@ from pathlib import Path
 import pytest
 
 from presidium_app.cli import main
-from presidium_app.domain.enums import ActivityType, Attendance
-from presidium_app.services import settings, stats, training
+from presidium_app.domain.enums import (
+    ActivityType,
+    Attendance,
+    Channel,
+    OpinionAction,
+    ResultClass,
+    Satisfaction,
+)
+from presidium_app.services import handling_units, mailbox, settings, stats, suggestions, training
 from presidium_app.services.activities import ParticipantInput
 from presidium_app.services.audit import Actor
 from presidium_app.storage.database import Database
@@ -22,7 +28,13 @@ T, A = ActivityType, Attendance
 
 def test_the_keys_are_exactly_the_spec_s(db: Database) -> None:
     figures = stats.year_stats(db, 2026)
-    assert list(figures) == ["year", "deputies", "activities", "training", "shortfalls"]
+    assert list(figures) == [
+        "year", "deputies", "activities", "opinions", "suggestions", "training", "shortfalls"]
+    assert figures["opinions"] == {
+        "total": 0, "by_status": {"registered": 0, "assigned": 0, "replied": 0, "closed": 0,
+                                  "rejected": 0, "redirected": 0},
+        "overdue": 0, "satisfaction_rate": 0.0}
+    assert figures["suggestions"] == {"total": 0, "by_result": {"A": 0, "B": 0, "C": 0, "D": 0}}
     assert figures["activities"] == {
         "total": 0, "by_type": {t.value: 0 for t in ActivityType}, "attendance_rate": 0.0}
     assert list(figures["activities"]["by_type"]) == [
@@ -81,3 +93,40 @@ def test_the_command_prints_them_as_json(tmp_path: Path, capsys: pytest.CaptureF
     assert set(figures) >= {"year", "deputies", "activities", "training", "shortfalls"}
     assert figures["activities"]["by_type"]["livelihood_vote"] == 0
     assert figures["training"]["untrained_this_term"] == 0
+
+
+def test_opinion_and_suggestion_figures_count_the_year_s_items(db: Database, actor: Actor) -> None:
+    lead = add_deputy(db, actor, "张三", 0)[1]
+    unit = handling_units.add_unit(db, actor, "镇交通办")
+    day = dt.date(2026, 3, 2)
+
+    def opinion(on: dt.date, *steps: tuple[OpinionAction, dict[str, object]]) -> None:
+        oid = mailbox.register_opinion(db, actor, mailbox.OpinionInput(on, Channel.PHONE, "路灯坏了"))
+        for number, (action, fields) in enumerate(steps):
+            mailbox.apply_action(db, actor, oid, action, on + dt.timedelta(days=number), **fields)  # type: ignore[arg-type]
+
+    assign = (OpinionAction.ASSIGN, {"lead_unit_id": unit, "deadline": day + dt.timedelta(days=5)})
+    reply = (OpinionAction.REPLY, {})
+    feed = (OpinionAction.FEED_BACK, {})
+    opinion(day)  # registered
+    opinion(day, assign)  # assigned, overdue by now
+    opinion(day, assign, reply, feed)  # replied (fed back)
+    opinion(day, assign, reply, feed, (OpinionAction.REDO, {}))  # dissatisfied: assigned again
+    opinion(day, assign, reply, feed, (OpinionAction.FOLLOW_UP, {"satisfaction": Satisfaction.SATISFIED}),
+            (OpinionAction.CLOSE, {}))
+    opinion(day, (OpinionAction.REJECT, {"reason": "已进入诉讼程序"}))
+    opinion(dt.date(2025, 12, 30), (OpinionAction.REDIRECT, {"reason": "个人诉求"}))  # last year
+    for result in (ResultClass.SOLVED, ResultClass.SOLVED, ResultClass.PLANNED, None):
+        sid = suggestions.create_suggestion(db, actor, suggestions.SuggestionInput(day, "建议", "内容", lead))
+        if result is not None:
+            suggestions.apply_action(db, actor, sid, suggestions.A.REFER, day, lead_unit_id=unit)
+            suggestions.apply_action(
+                db, actor, sid, suggestions.A.REPLY, day, result_class=result, note="答复")
+
+    figures = stats.year_stats(db, 2026)
+    assert figures["opinions"] == {
+        "total": 6, "by_status": {"registered": 1, "assigned": 2, "replied": 1, "closed": 1,
+                                  "rejected": 1, "redirected": 0},
+        "overdue": 2, "satisfaction_rate": 0.5}  # one satisfied, one dissatisfied
+    assert figures["suggestions"] == {"total": 4, "by_result": {"A": 2, "B": 0, "C": 1, "D": 0}}
+    assert stats.year_stats(db, 2025)["opinions"]["by_status"]["redirected"] == 1

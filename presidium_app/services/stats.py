@@ -10,21 +10,33 @@ from sqlalchemy.orm import Session
 
 from presidium_app.domain.activities import Activity, Participation
 from presidium_app.domain.deputies import Mandate
-from presidium_app.domain.enums import ActivityType, Attendance, DeputyLevel, DeputyStatus
+from presidium_app.domain.enums import (
+    ActivityType,
+    Attendance,
+    DeputyLevel,
+    DeputyStatus,
+    OpinionStatus,
+    ResultClass,
+    Satisfaction,
+)
+from presidium_app.domain.mailbox import Opinion, OpinionEvent
+from presidium_app.domain.suggestions import Suggestion
 from presidium_app.domain.township import Term
 from presidium_app.domain.training import TrainingSession
-from presidium_app.services import rules, training
+from presidium_app.services import mailbox, rules, training
 from presidium_app.storage.database import Database
 
 
 def year_stats(db: Database, year: int) -> dict[str, Any]:
-    """Keys of spec/cli.md that the built areas can answer; later areas add theirs.
+    """The keys of spec/cli.md, in its order.
 
     "This term" figures are taken on 31 December of the year, or today if that is earlier.
     """
     with db.session() as session:
         figures: dict[str, Any] = {"year": year, "deputies": _deputies(session)}
         figures["activities"] = _activities(session, year)
+        figures["opinions"] = _opinions(session, year, dt.date.today())
+        figures["suggestions"] = _suggestions(session, year)
         figures["training"] = _training(session, year)
     on = min(dt.date.today(), dt.date(year, 12, 31))
     figures["training"]["untrained_this_term"] = training.untrained_count(db, on)
@@ -70,6 +82,51 @@ def _activities(session: Session, year: int) -> dict[str, Any]:
     rate = attendance[Attendance.PRESENT] / invited if invited else 0.0
     return {"total": sum(by_type.values()), "by_type": by_type,
             "attendance_rate": round(rate, 4)}
+
+
+# The spec's six status keys: the two steps between reply and close (反馈, 回访) count as replied.
+SPEC_STATUS = {
+    OpinionStatus.REGISTERED: "registered", OpinionStatus.ASSIGNED: "assigned",
+    OpinionStatus.REPLIED: "replied", OpinionStatus.FED_BACK: "replied",
+    OpinionStatus.FOLLOWED_UP: "replied", OpinionStatus.CLOSED: "closed",
+    OpinionStatus.REJECTED: "rejected", OpinionStatus.REDIRECTED: "redirected",
+}
+
+
+def _opinions(session: Session, year: int, today: dt.date) -> dict[str, Any]:
+    """Opinions received in the year by status, how many of them are overdue today, and the
+    satisfaction rate over the items whose latest rating falls in the year."""
+    by_status = dict.fromkeys(dict.fromkeys(SPEC_STATUS.values()), 0)
+    for status, count in session.execute(
+            select(Opinion.status, func.count()).where(Opinion.year == year).group_by(Opinion.status)):
+        by_status[SPEC_STATUS[status]] += count
+    overdue = session.scalar(select(func.count()).select_from(Opinion).where(
+        Opinion.year == year, mailbox.overdue_condition(today))) or 0
+    start, end = rules.year_window(year)
+    latest = (select(func.max(OpinionEvent.id))
+              .where(OpinionEvent.satisfaction.is_not(None), OpinionEvent.at.between(start, end))
+              .group_by(OpinionEvent.opinion_id))
+    ratings = dict.fromkeys(Satisfaction, 0)
+    for satisfaction, count in session.execute(
+            select(OpinionEvent.satisfaction, func.count())
+            .where(OpinionEvent.id.in_(latest)).group_by(OpinionEvent.satisfaction)):
+        ratings[satisfaction] = count
+    rated = sum(ratings.values())
+    pleased = ratings[Satisfaction.SATISFIED] + ratings[Satisfaction.BASICALLY_SATISFIED]
+    return {"total": sum(by_status.values()), "by_status": by_status, "overdue": overdue,
+            "satisfaction_rate": round(pleased / rated, 4) if rated else 0.0}
+
+
+def _suggestions(session: Session, year: int) -> dict[str, Any]:
+    """Suggestions put forward in the year, and by the result class of their latest reply."""
+    by_result = {r.letter: 0 for r in ResultClass}
+    for result, count in session.execute(
+            select(Suggestion.result_class, func.count())
+            .where(Suggestion.year == year, Suggestion.result_class.is_not(None))
+            .group_by(Suggestion.result_class)):
+        by_result[result.letter] = count
+    total = session.scalar(select(func.count()).select_from(Suggestion).where(Suggestion.year == year))
+    return {"total": total or 0, "by_result": by_result}
 
 
 def _training(session: Session, year: int) -> dict[str, Any]:

@@ -518,23 +518,3 @@ def overdue_count(db: Database, today: dt.date) -> int:
         return (
             session.scalar(select(func.count()).select_from(Suggestion).where(overdue_condition(today))) or 0
         )
-
-
-def counts_by_result(db: Database, year: int) -> dict[str, int]:
-    """Suggestions of the year by the result class of their latest reply, keyed A–D."""
-    counts = {r.letter: 0 for r in ResultClass}
-    with db.session() as session:
-        for result, count in session.execute(
-            select(Suggestion.result_class, func.count())
-            .where(Suggestion.year == year, Suggestion.result_class.is_not(None))
-            .group_by(Suggestion.result_class)
-        ):
-            counts[result.letter] = count
-    return counts
-
-
-def count_in_year(db: Database, year: int) -> int:
-    with db.session() as session:
-        return (
-            session.scalar(select(func.count()).select_from(Suggestion).where(Suggestion.year == year)) or 0
-        )
