@@ -21,8 +21,9 @@ from presidium_app.storage.opening import open_database
 from presidium_app.storage.paths import resolve_data_paths, resolve_database_url
 
 EXIT_OK, EXIT_ERROR, EXIT_UNREADABLE, EXIT_REJECTED, EXIT_PROBLEMS = 0, 1, 2, 3, 4
-LEDGER_KINDS = ("deputies", "activities", "training")
-KINDS_HELP = "台账种类：deputies（代表名册）、activities（代表活动）、training（学习培训）"
+LEDGER_KINDS = ("deputies", "activities", "opinions", "training")
+KINDS_HELP = ("台账种类：deputies（代表名册）、activities（代表活动）、opinions（社情民意）、"
+              "training（学习培训）")
 DEFAULT_USER = "管理员"
 
 

@@ -5,13 +5,14 @@ The command line and the UI look a ledger up here by its kind and show its Chine
 
 from __future__ import annotations
 
-from presidium_app.ledgers import activities, deputies, training
+from presidium_app.ledgers import activities, deputies, opinions, training
 from presidium_app.ledgers.common import Ledger
 from presidium_app.services.errors import ServiceError
 
 _LEDGERS: dict[str, Ledger] = {
     deputies.KIND: deputies,
     activities.KIND: activities,
+    opinions.KIND: opinions,
     training.KIND: training,
 }
 

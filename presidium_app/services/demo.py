@@ -27,6 +27,7 @@ from presidium_app.domain.validators import id_check_digit
 from presidium_app.services import organisation, township
 from presidium_app.services.audit import Actor, now, unit_of_work
 from presidium_app.services.demo_activities import fill_activities
+from presidium_app.services.demo_mailbox import fill_mailbox
 from presidium_app.services.demo_training import fill_training
 from presidium_app.services.deputies import (
     DeputyInput,
@@ -106,6 +107,8 @@ class DemoSummary:
     previous_deputies: int = 0
     activities: int = 0  # of last year and this year so far
     training_sessions: int = 0  # planned in this year's training plan
+    opinions: int = 0  # over the twelve months up to today
+    suggestions: int = 0  # of this year
 
     def __str__(self) -> str:
         text = (f"代表 {self.deputies} 人（其中离任 {self.left} 人、补选 {self.by_election} 人），"
@@ -116,6 +119,8 @@ class DemoSummary:
             text += f"；代表活动 {self.activities} 次"
         if self.training_sessions:
             text += f"；本年度学习培训计划 {self.training_sessions} 场"
+        if self.opinions:
+            text += f"；社情民意 {self.opinions} 件，代表建议 {self.suggestions} 件"
         return text
 
 
@@ -196,6 +201,9 @@ def fill_demo(
     for year in (ctx.today.year - 1, ctx.today.year):
         ctx.summary.activities += fill_activities(db, actor, year, ctx.rng, scale=scale, progress=progress)
     ctx.summary.training_sessions = fill_training(db, actor, ctx.today.year, ctx.rng)
+    villages = [v.name for v in _villages(ctx.unit) if not v.name.endswith("直机关")]
+    mail = fill_mailbox(db, actor, ctx.rng, villages, progress)
+    ctx.summary.opinions, ctx.summary.suggestions = mail.opinions, mail.suggestions
     with db.session() as session:  # with the plan's held sessions
         ctx.summary.activities = session.scalar(select(func.count()).select_from(Activity)) or 0
     return ctx.summary

@@ -10,7 +10,7 @@ the stored status is always the last event's `to_status`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -98,6 +98,7 @@ class OpinionInput:
     mailbox_opening_id: int | None = None
     activity_id: int | None = None
     note: str = ""
+    number: tuple[int, int] | None = None  # (year, seq) a ledger already gave; None: the next one
 
 
 def _validate(session: Session, data: OpinionInput) -> None:
@@ -122,6 +123,14 @@ def _validate(session: Session, data: OpinionInput) -> None:
             errors["mailbox_opening_id"] = "所选开箱记录不存在"
         elif data.channel != Channel.MAILBOX:
             errors["mailbox_opening_id"] = "只有来源为信箱的条目才能关联开箱记录"
+    if data.number is not None:
+        year, seq = data.number
+        if year != data.received_on.year:
+            errors["number"] = f"编号的年份{year}与收到日期的年份{data.received_on.year}不一致"
+        elif not 1 <= seq <= 9999:
+            errors["number"] = "编号的序号应在1到9999之间"
+        elif session.scalar(select(Opinion.id).where(Opinion.year == year, Opinion.seq == seq)):
+            errors["number"] = f"编号{year}-{seq:04d}已被其他条目使用"
     if errors:
         raise ValidationFailed(errors)
 
@@ -132,7 +141,8 @@ def _next_seq(session: Session, year: int) -> int:
 
 
 def register_opinion(db: Database, actor: Actor, data: OpinionInput) -> int:
-    """Register an item with the next number of its year; returns its id.
+    """Register an item with the next number of its year (or the one `data.number` gives); returns
+    its id.
 
     Two colleagues registering at once may compute the same number: the second insert breaks the
     unique constraint, and the registration is retried once with a fresh number."""
@@ -147,50 +157,56 @@ def register_opinion(db: Database, actor: Actor, data: OpinionInput) -> int:
 
 def _register_once(db: Database, actor: Actor, data: OpinionInput) -> int:
     with unit_of_work(db, actor, "opinion.register", "opinion") as change:
-        session = change.session
-        _validate(session, data)
-        submitter = None
-        if data.submitter is not None and (data.submitter.name.strip() or data.submitter.phone.strip()):
-            submitter = Submitter(
-                name=data.submitter.name.strip(),
-                phone=data.submitter.phone.strip(),
-                id_number=(data.submitter.id_number or "").strip() or None,
-                address=data.submitter.address.strip(),
-            )
-            session.add(submitter)
-        year = data.received_on.year
-        opinion = Opinion(
-            year=year,
-            seq=_next_seq(session, year),
-            received_on=data.received_on,
-            channel=data.channel,
-            submitter=submitter,
-            village=data.village.strip(),
-            category=data.category.strip(),
-            content=data.content.strip(),
-            receiving_deputy_id=data.receiving_deputy_id,
-            mailbox_opening_id=data.mailbox_opening_id,
-            activity_id=data.activity_id,
-            status=S.REGISTERED,
-        )
-        session.add(opinion)
-        session.flush()
-        session.add(
-            OpinionEvent(
-                opinion_id=opinion.id,
-                action=A.REGISTER,
-                at=data.received_on,
-                recorded_at=now(),
-                user=actor.name,
-                note=data.note.strip(),
-                from_status=None,
-                to_status=S.REGISTERED,
-            )
-        )
+        opinion = register_in_session(change.session, actor, data)
         change.object_id = opinion.id
         change.summary = f"登记社情民意 {opinion.number}（{data.channel.label}）"
         change.after = {"number": opinion.number, "channel": data.channel, "category": opinion.category}
         return opinion.id
+
+
+def register_in_session(session: Session, actor: Actor, data: OpinionInput) -> Opinion:
+    """Register inside the caller's transaction (a ledger import registers many items in one);
+    the number is `data.number` when given, else the next of the year."""
+    _validate(session, data)
+    submitter = None
+    if data.submitter is not None and (data.submitter.name.strip() or data.submitter.phone.strip()):
+        submitter = Submitter(
+            name=data.submitter.name.strip(),
+            phone=data.submitter.phone.strip(),
+            id_number=(data.submitter.id_number or "").strip() or None,
+            address=data.submitter.address.strip(),
+        )
+        session.add(submitter)
+    year = data.received_on.year
+    opinion = Opinion(
+        year=year,
+        seq=data.number[1] if data.number is not None else _next_seq(session, year),
+        received_on=data.received_on,
+        channel=data.channel,
+        submitter=submitter,
+        village=data.village.strip(),
+        category=data.category.strip(),
+        content=data.content.strip(),
+        receiving_deputy_id=data.receiving_deputy_id,
+        mailbox_opening_id=data.mailbox_opening_id,
+        activity_id=data.activity_id,
+        status=S.REGISTERED,
+    )
+    session.add(opinion)
+    session.flush()
+    session.add(
+        OpinionEvent(
+            opinion_id=opinion.id,
+            action=A.REGISTER,
+            at=data.received_on,
+            recorded_at=now(),
+            user=actor.name,
+            note=data.note.strip(),
+            from_status=None,
+            to_status=S.REGISTERED,
+        )
+    )
+    return opinion
 
 
 def get_opinion(db: Database, opinion_id: int) -> Opinion:
@@ -248,80 +264,104 @@ def apply_action(
             raise NotFound(f"社情民意条目不存在（{opinion_id}）")
         check_version(opinion.version, version)
         before = opinion.status
-        after = next_status(before, action)
-        errors: dict[str, str] = {}
-        if on < opinion.received_on:
-            errors["on"] = "办理日期不能早于收到日期"
-        last = max((e.at for e in opinion.events), default=opinion.received_on)
-        if opinion.received_on <= on < last:
-            errors["on"] = f"办理日期不能早于上一步的日期（{last.isoformat()}）"
-        event = OpinionEvent(
-            opinion_id=opinion.id,
-            action=action,
-            at=on,
-            recorded_at=now(),
-            user=actor.name,
-            note=note.strip(),
-            reason=reason.strip(),
-            from_status=before,
-            to_status=after,
+        after = apply_action_in_session(
+            session, actor, opinion, action, on, values, note=note, lead_unit_id=lead_unit_id,
+            assisting_unit_ids=assisting_unit_ids, deadline=deadline, satisfaction=satisfaction,
+            reason=reason,
         )
-        assisting: list[int] = []
-        if action in (A.REJECT, A.REDIRECT, A.UNIT_RETURN) and not reason.strip():
-            errors["reason"] = f"请填写{action.label}的理由"
-        if action == A.ASSIGN:
-            if lead_unit_id is None:
-                errors["lead_unit_id"] = "请选择主办单位"
-            else:
-                unit = session.get(HandlingUnit, lead_unit_id)
-                if unit is None or not unit.active:
-                    errors["lead_unit_id"] = "所选主办单位不存在或已停用"
-            assisting = list(dict.fromkeys(assisting_unit_ids))
-            if lead_unit_id in assisting:
-                errors["assisting_unit_ids"] = "主办单位不能同时是协办单位"
-            for unit_id in assisting:
-                unit = session.get(HandlingUnit, unit_id)
-                if unit is None or not unit.active:
-                    errors["assisting_unit_ids"] = "所选协办单位不存在或已停用"
-            event.lead_unit_id = lead_unit_id
-            event.deadline = deadline or on + dt.timedelta(days=int(values["deadlines.opinion_days"]))
-        elif action == A.REDO:
-            if satisfaction not in (None, Satisfaction.DISSATISFIED):
-                errors["satisfaction"] = "只有回访不满意才退回重办"
-            event.satisfaction = Satisfaction.DISSATISFIED
-            event.lead_unit_id = opinion.lead_unit_id
-            event.deadline = deadline or on + dt.timedelta(days=int(values["deadlines.redo_days"]))
-        elif action == A.FOLLOW_UP:
-            if satisfaction is None:
-                errors["satisfaction"] = "请选择满意度"
-            elif satisfaction == Satisfaction.DISSATISFIED:
-                errors["satisfaction"] = "回访不满意时请选择“不满意重办”"
-            event.satisfaction = satisfaction
-        if event.deadline is not None and event.deadline < on:
-            errors["deadline"] = "办理期限不能早于交办日期"
-        if errors:
-            raise ValidationFailed(errors)
-        session.add(event)
-        session.flush()
-        if action == A.ASSIGN:
-            assisting_due = workdays.add_months(on, int(values["deadlines.assisting_months"]))
-            for unit_id in assisting:
-                session.add(
-                    OpinionAssistingUnit(
-                        event_id=event.id, opinion_id=opinion.id, unit_id=unit_id, deadline=assisting_due
-                    )
-                )
-        if action in (A.ASSIGN, A.REDO):
-            opinion.lead_unit_id = event.lead_unit_id
-            opinion.deadline = event.deadline
-        elif action == A.UNIT_RETURN:
-            opinion.lead_unit_id = None
-            opinion.deadline = None
-        opinion.status = after
         change.summary = f"{opinion.number}：{action.label}（{before.label} → {after.label}）"
         change.before = {"status": before}
         change.after = {"status": after, "deadline": opinion.deadline, "lead_unit_id": opinion.lead_unit_id}
         return after
+
+
+def apply_action_in_session(
+    session: Session,
+    actor: Actor,
+    opinion: Opinion,
+    action: OpinionAction,
+    on: dt.date,
+    values: Mapping[str, float],
+    note: str = "",
+    lead_unit_id: int | None = None,
+    assisting_unit_ids: Sequence[int] = (),
+    deadline: dt.date | None = None,
+    satisfaction: Satisfaction | None = None,
+    reason: str = "",
+) -> OpinionStatus:
+    """One step inside the caller's transaction (a ledger import rebuilds many histories in one),
+    with the same checks as `apply_action`; `values` are the settings (`settings.get_all`)."""
+    before = opinion.status
+    after = next_status(before, action)
+    errors: dict[str, str] = {}
+    if on < opinion.received_on:
+        errors["on"] = "办理日期不能早于收到日期"
+    last = max((e.at for e in opinion.events), default=opinion.received_on)
+    if opinion.received_on <= on < last:
+        errors["on"] = f"办理日期不能早于上一步的日期（{last.isoformat()}）"
+    event = OpinionEvent(
+        opinion_id=opinion.id,
+        action=action,
+        at=on,
+        recorded_at=now(),
+        user=actor.name,
+        note=note.strip(),
+        reason=reason.strip(),
+        from_status=before,
+        to_status=after,
+    )
+    assisting: list[int] = []
+    if action in (A.REJECT, A.REDIRECT, A.UNIT_RETURN) and not reason.strip():
+        errors["reason"] = f"请填写{action.label}的理由"
+    if action == A.ASSIGN:
+        if lead_unit_id is None:
+            errors["lead_unit_id"] = "请选择主办单位"
+        else:
+            unit = session.get(HandlingUnit, lead_unit_id)
+            if unit is None or not unit.active:
+                errors["lead_unit_id"] = "所选主办单位不存在或已停用"
+        assisting = list(dict.fromkeys(assisting_unit_ids))
+        if lead_unit_id in assisting:
+            errors["assisting_unit_ids"] = "主办单位不能同时是协办单位"
+        for unit_id in assisting:
+            unit = session.get(HandlingUnit, unit_id)
+            if unit is None or not unit.active:
+                errors["assisting_unit_ids"] = "所选协办单位不存在或已停用"
+        event.lead_unit_id = lead_unit_id
+        event.deadline = deadline or on + dt.timedelta(days=int(values["deadlines.opinion_days"]))
+    elif action == A.REDO:
+        if satisfaction not in (None, Satisfaction.DISSATISFIED):
+            errors["satisfaction"] = "只有回访不满意才退回重办"
+        event.satisfaction = Satisfaction.DISSATISFIED
+        event.lead_unit_id = opinion.lead_unit_id
+        event.deadline = deadline or on + dt.timedelta(days=int(values["deadlines.redo_days"]))
+    elif action == A.FOLLOW_UP:
+        if satisfaction is None:
+            errors["satisfaction"] = "请选择满意度"
+        elif satisfaction == Satisfaction.DISSATISFIED:
+            errors["satisfaction"] = "回访不满意时请选择“不满意重办”"
+        event.satisfaction = satisfaction
+    if event.deadline is not None and event.deadline < on:
+        errors["deadline"] = "办理期限不能早于交办日期"
+    if errors:
+        raise ValidationFailed(errors)
+    opinion.events.append(event)  # the loaded history sees it too; flushed with the rest
+    if action == A.ASSIGN:
+        assisting_due = workdays.add_months(on, int(values["deadlines.assisting_months"]))
+        for unit_id in assisting:
+            session.add(
+                OpinionAssistingUnit(
+                    event=event, opinion_id=opinion.id, unit_id=unit_id, deadline=assisting_due
+                )
+            )
+    if action in (A.ASSIGN, A.REDO):
+        opinion.lead_unit_id = event.lead_unit_id
+        opinion.deadline = event.deadline
+    elif action == A.UNIT_RETURN:
+        opinion.lead_unit_id = None
+        opinion.deadline = None
+    opinion.status = after
+    return after
 
 
 def current_assisting_units(db: Database, opinion_id: int) -> list[OpinionAssistingUnit]:

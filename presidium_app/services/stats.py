@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,12 +19,13 @@ from presidium_app.domain.enums import (
     OpinionStatus,
     ResultClass,
     Satisfaction,
+    SuggestionStatus,
 )
 from presidium_app.domain.mailbox import Opinion, OpinionEvent
 from presidium_app.domain.suggestions import Suggestion
 from presidium_app.domain.township import Term
 from presidium_app.domain.training import TrainingSession
-from presidium_app.services import mailbox, rules, training
+from presidium_app.services import mailbox, rules, suggestions, training
 from presidium_app.storage.database import Database
 
 
@@ -145,3 +147,39 @@ def _shortfalls(db: Database, year: int, on: dt.date) -> dict[str, int]:
     counts = rules.short_counts(db, year, on)
     return {"no_suggestion_this_year": counts["rules.suggestions_per_year"],
             "under_five_inspections_this_term": counts["rules.inspections_per_term"]}
+
+
+@dataclass(frozen=True)
+class HandlingOverview:
+    """What the 工作台 shows of the mailbox and the suggestions: open items by step, and overdue."""
+
+    opinions_to_assign: int  # 已登记
+    opinions_in_hand: int  # 已交办
+    opinions_overdue: int
+    opinions_to_follow_up: int  # 已答复, 已反馈, 已回访: the office's turn
+    suggestions_to_refer: int
+    suggestions_in_hand: int
+    suggestions_overdue: int
+
+
+def handling_overview(db: Database, today: dt.date) -> HandlingOverview:
+    """Open opinions and suggestions of every year, counted in SQL by status."""
+    with db.session() as session:
+        opinions = dict(session.execute(
+            select(Opinion.status, func.count()).group_by(Opinion.status)).tuples().all())
+        overdue = session.scalar(select(func.count()).select_from(Opinion).where(
+            mailbox.overdue_condition(today))) or 0
+        by_status = dict(session.execute(
+            select(Suggestion.status, func.count()).group_by(Suggestion.status)).tuples().all())
+        late = session.scalar(select(func.count()).select_from(Suggestion).where(
+            suggestions.overdue_condition(today))) or 0
+    s = OpinionStatus
+    return HandlingOverview(
+        opinions_to_assign=opinions.get(s.REGISTERED, 0),
+        opinions_in_hand=opinions.get(s.ASSIGNED, 0),
+        opinions_overdue=overdue,
+        opinions_to_follow_up=sum(opinions.get(x, 0) for x in (s.REPLIED, s.FED_BACK, s.FOLLOWED_UP)),
+        suggestions_to_refer=by_status.get(SuggestionStatus.REGISTERED, 0),
+        suggestions_in_hand=by_status.get(SuggestionStatus.REFERRED, 0),
+        suggestions_overdue=late,
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -138,45 +138,49 @@ def create_suggestion(db: Database, actor: Actor, data: SuggestionInput) -> int:
 
 def _create_once(db: Database, actor: Actor, data: SuggestionInput) -> int:
     with unit_of_work(db, actor, "suggestion.register", "suggestion") as change:
-        session = change.session
-        co_signers = _validate(session, data)
-        assert data.lead_deputy_id is not None
-        year = data.submitted_on.year
-        suggestion = Suggestion(
-            year=year,
-            seq=_next_seq(session, year),
-            submitted_on=data.submitted_on,
-            title=data.title.strip(),
-            content=data.content.strip(),
-            category=data.category.strip(),
-            lead_deputy_id=data.lead_deputy_id,
-            opinion_id=data.opinion_id,
-            status=S.REGISTERED,
-            co_signers=[SuggestionCoSigner(deputy_id=d) for d in co_signers],
-        )
-        session.add(suggestion)
-        session.flush()
-        session.add(
-            SuggestionEvent(
-                suggestion_id=suggestion.id,
-                action=A.REGISTER,
-                at=data.submitted_on,
-                recorded_at=now(),
-                user=actor.name,
-                note=data.note.strip(),
-                from_status=None,
-                to_status=S.REGISTERED,
-            )
-        )
+        suggestion = create_in_session(change.session, actor, data)
         change.object_id = suggestion.id
         source = ""
         if data.opinion_id is not None:
-            opinion = session.get(Opinion, data.opinion_id)
+            opinion = change.session.get(Opinion, data.opinion_id)
             assert opinion is not None
             source = f"（由社情民意 {opinion.number} 转来）"
         change.summary = f"登记代表建议 {suggestion.number}：{suggestion.title}{source}"
         change.after = {"number": suggestion.number, "title": suggestion.title, "opinion_id": data.opinion_id}
         return suggestion.id
+
+
+def create_in_session(session: Session, actor: Actor, data: SuggestionInput) -> Suggestion:
+    """Register inside the caller's transaction (the demo writes its dozen in one)."""
+    co_signers = _validate(session, data)
+    assert data.lead_deputy_id is not None
+    year = data.submitted_on.year
+    suggestion = Suggestion(
+        year=year,
+        seq=_next_seq(session, year),
+        submitted_on=data.submitted_on,
+        title=data.title.strip(),
+        content=data.content.strip(),
+        category=data.category.strip(),
+        lead_deputy_id=data.lead_deputy_id,
+        opinion_id=data.opinion_id,
+        status=S.REGISTERED,
+        co_signers=[SuggestionCoSigner(deputy_id=d) for d in co_signers],
+    )
+    suggestion.events.append(
+        SuggestionEvent(
+            action=A.REGISTER,
+            at=data.submitted_on,
+            recorded_at=now(),
+            user=actor.name,
+            note=data.note.strip(),
+            from_status=None,
+            to_status=S.REGISTERED,
+        )
+    )
+    session.add(suggestion)
+    session.flush()
+    return suggestion
 
 
 def update_suggestion(
@@ -310,78 +314,21 @@ def apply_action(
         suggestion = _get(session, suggestion_id)
         check_version(suggestion.version, version)
         before = suggestion.status
-        after = next_status(before, action)
-        errors: dict[str, str] = {}
-        last = max((e.at for e in suggestion.events), default=suggestion.submitted_on)
-        if on < last:
-            errors["on"] = f"办理日期不能早于上一步的日期（{last.isoformat()}）"
-        event = SuggestionEvent(
-            suggestion_id=suggestion.id,
-            action=action,
-            at=on,
-            recorded_at=now(),
-            user=actor.name,
-            note=note.strip(),
-            reason=reason.strip(),
-            from_status=before,
-            to_status=after,
+        after = apply_action_in_session(
+            session,
+            actor,
+            suggestion,
+            action,
+            on,
+            values,
+            note=note,
+            lead_unit_id=lead_unit_id,
+            assisting_unit_ids=assisting_unit_ids,
+            deadline=deadline,
+            result_class=result_class,
+            satisfaction=satisfaction,
+            reason=reason,
         )
-        assisting: list[int] = []
-        if action == A.UNIT_RETURN and not reason.strip():
-            errors["reason"] = "请填写退回的理由"
-        if action == A.REFER:
-            assisting = list(dict.fromkeys(assisting_unit_ids))
-            errors.update(_check_units(session, lead_unit_id, assisting))
-            event.lead_unit_id = lead_unit_id
-            months = int(values["deadlines.suggestion_months"])
-            event.deadline = deadline or workdays.add_months(on, months)
-            if event.deadline > workdays.add_months(on, 6):
-                errors["deadline"] = "代表建议最迟应在交办之日起六个月内答复"
-        elif action == A.REPLY:
-            if result_class is None:
-                errors["result_class"] = "请选择办理结果分类（A/B/C/D）"
-            if not note.strip():
-                errors["note"] = "请填写答复内容"
-            event.result_class = result_class
-        elif action == A.RATE:
-            if satisfaction is None:
-                errors["satisfaction"] = "请选择代表的满意度"
-            elif satisfaction == Satisfaction.DISSATISFIED:
-                errors["satisfaction"] = "代表不满意时请选择“不满意重办”"
-            event.satisfaction = satisfaction
-        elif action == A.REDO:
-            event.satisfaction = Satisfaction.DISSATISFIED
-            event.lead_unit_id = suggestion.lead_unit_id
-            months = int(values.get("deadlines.suggestion_redo_months", 1))
-            event.deadline = deadline or workdays.add_months(on, months)
-        if event.deadline is not None and event.deadline < on:
-            errors["deadline"] = "办理期限不能早于交办日期"
-        if errors:
-            raise ValidationFailed(errors)
-        session.add(event)
-        session.flush()
-        if action == A.REFER:
-            assisting_due = workdays.add_months(on, int(values["deadlines.assisting_months"]))
-            for unit_id in assisting:
-                session.add(
-                    SuggestionAssistingUnit(
-                        event_id=event.id,
-                        suggestion_id=suggestion.id,
-                        unit_id=unit_id,
-                        deadline=assisting_due,
-                    )
-                )
-        if action in (A.REFER, A.REDO):
-            suggestion.lead_unit_id = event.lead_unit_id
-            suggestion.deadline = event.deadline
-        elif action == A.UNIT_RETURN:
-            suggestion.lead_unit_id = None
-            suggestion.deadline = None
-        elif action == A.REPLY:
-            suggestion.result_class = result_class
-        if action in (A.RATE, A.REDO):
-            suggestion.satisfaction = event.satisfaction
-        suggestion.status = after
         change.summary = f"建议 {suggestion.number}：{action.label}（{before.label} → {after.label}）"
         change.before = {"status": before}
         change.after = {
@@ -391,6 +338,99 @@ def apply_action(
             "satisfaction": suggestion.satisfaction,
         }
         return after
+
+
+def apply_action_in_session(
+    session: Session,
+    actor: Actor,
+    suggestion: Suggestion,
+    action: SuggestionAction,
+    on: dt.date,
+    values: Mapping[str, float],
+    note: str = "",
+    lead_unit_id: int | None = None,
+    assisting_unit_ids: Sequence[int] = (),
+    deadline: dt.date | None = None,
+    result_class: ResultClass | None = None,
+    satisfaction: Satisfaction | None = None,
+    reason: str = "",
+) -> SuggestionStatus:
+    """One step inside the caller's transaction, with every check of `apply_action`; `values`
+    are the settings (`settings.get_all`)."""
+    before = suggestion.status
+    after = next_status(before, action)
+    errors: dict[str, str] = {}
+    last = max((e.at for e in suggestion.events), default=suggestion.submitted_on)
+    if on < last:
+        errors["on"] = f"办理日期不能早于上一步的日期（{last.isoformat()}）"
+    event = SuggestionEvent(
+        suggestion_id=suggestion.id,
+        action=action,
+        at=on,
+        recorded_at=now(),
+        user=actor.name,
+        note=note.strip(),
+        reason=reason.strip(),
+        from_status=before,
+        to_status=after,
+    )
+    assisting: list[int] = []
+    if action == A.UNIT_RETURN and not reason.strip():
+        errors["reason"] = "请填写退回的理由"
+    if action == A.REFER:
+        assisting = list(dict.fromkeys(assisting_unit_ids))
+        errors.update(_check_units(session, lead_unit_id, assisting))
+        event.lead_unit_id = lead_unit_id
+        months = int(values["deadlines.suggestion_months"])
+        event.deadline = deadline or workdays.add_months(on, months)
+        if event.deadline > workdays.add_months(on, 6):
+            errors["deadline"] = "代表建议最迟应在交办之日起六个月内答复"
+    elif action == A.REPLY:
+        if result_class is None:
+            errors["result_class"] = "请选择办理结果分类（A/B/C/D）"
+        if not note.strip():
+            errors["note"] = "请填写答复内容"
+        event.result_class = result_class
+    elif action == A.RATE:
+        if satisfaction is None:
+            errors["satisfaction"] = "请选择代表的满意度"
+        elif satisfaction == Satisfaction.DISSATISFIED:
+            errors["satisfaction"] = "代表不满意时请选择“不满意重办”"
+        event.satisfaction = satisfaction
+    elif action == A.REDO:
+        event.satisfaction = Satisfaction.DISSATISFIED
+        event.lead_unit_id = suggestion.lead_unit_id
+        months = int(values.get("deadlines.suggestion_redo_months", 1))
+        event.deadline = deadline or workdays.add_months(on, months)
+    if event.deadline is not None and event.deadline < on:
+        errors["deadline"] = "办理期限不能早于交办日期"
+    if errors:
+        raise ValidationFailed(errors)
+    suggestion.events.append(event)  # the loaded history sees it too
+    session.flush()
+    if action == A.REFER:
+        assisting_due = workdays.add_months(on, int(values["deadlines.assisting_months"]))
+        for unit_id in assisting:
+            session.add(
+                SuggestionAssistingUnit(
+                    event_id=event.id,
+                    suggestion_id=suggestion.id,
+                    unit_id=unit_id,
+                    deadline=assisting_due,
+                )
+            )
+    if action in (A.REFER, A.REDO):
+        suggestion.lead_unit_id = event.lead_unit_id
+        suggestion.deadline = event.deadline
+    elif action == A.UNIT_RETURN:
+        suggestion.lead_unit_id = None
+        suggestion.deadline = None
+    elif action == A.REPLY:
+        suggestion.result_class = result_class
+    if action in (A.RATE, A.REDO):
+        suggestion.satisfaction = event.satisfaction
+    suggestion.status = after
+    return after
 
 
 def _check_units(session: Session, lead_unit_id: int | None, assisting: list[int]) -> dict[str, str]:
@@ -459,37 +499,51 @@ def add_contact(
 ) -> int:
     """Record one contact between a unit and the deputy; contacts are kept at every status."""
     with unit_of_work(db, actor, "suggestion.contact", "suggestion") as change:
-        session = change.session
-        suggestion = _get(session, suggestion_id)
+        suggestion = _get(change.session, suggestion_id)
         change.object_id = suggestion_id
-        errors: dict[str, str] = {}
-        if contacted_on < suggestion.submitted_on:
-            errors["contacted_on"] = "联系日期不能早于建议提出日期"
-        if contacted_on > dt.date.today() + dt.timedelta(days=1):
-            errors["contacted_on"] = "联系日期不能晚于今天"
-        if unit_id is not None and session.get(HandlingUnit, unit_id) is None:
-            errors["unit_id"] = "所选承办单位不存在"
-        if len(people.strip()) > 200:
-            errors["people"] = "参加人员过长（最多200字）"
-        if errors:
-            raise ValidationFailed(errors)
-        contact = SuggestionContact(
-            suggestion_id=suggestion_id,
-            contacted_on=contacted_on,
-            stage=stage,
-            kind=kind,
-            unit_id=unit_id,
-            people=people.strip(),
-            note=note.strip(),
-            recorded_at=now(),
-            user=actor.name,
+        contact = add_contact_in_session(
+            change.session, actor, suggestion, contacted_on, stage, kind, unit_id, people, note
         )
-        session.add(contact)
-        session.flush()
-        change.summary = (
-            f"建议 {suggestion.number}：记录{stage.label}{kind.label}（{contacted_on.isoformat()}）"
-        )
+        when = contacted_on.isoformat()
+        change.summary = f"建议 {suggestion.number}：记录{stage.label}{kind.label}（{when}）"
         return contact.id
+
+
+def add_contact_in_session(
+    session: Session,
+    actor: Actor,
+    suggestion: Suggestion,
+    contacted_on: dt.date,
+    stage: ContactStage,
+    kind: ContactKind,
+    unit_id: int | None = None,
+    people: str = "",
+    note: str = "",
+) -> SuggestionContact:
+    errors: dict[str, str] = {}
+    if contacted_on < suggestion.submitted_on:
+        errors["contacted_on"] = "联系日期不能早于建议提出日期"
+    if contacted_on > dt.date.today() + dt.timedelta(days=1):
+        errors["contacted_on"] = "联系日期不能晚于今天"
+    if unit_id is not None and session.get(HandlingUnit, unit_id) is None:
+        errors["unit_id"] = "所选承办单位不存在"
+    if len(people.strip()) > 200:
+        errors["people"] = "参加人员过长（最多200字）"
+    if errors:
+        raise ValidationFailed(errors)
+    contact = SuggestionContact(
+        contacted_on=contacted_on,
+        stage=stage,
+        kind=kind,
+        unit_id=unit_id,
+        people=people.strip(),
+        note=note.strip(),
+        recorded_at=now(),
+        user=actor.name,
+    )
+    suggestion.contacts.append(contact)
+    session.flush()
+    return contact
 
 
 def contact_tally(contacts: Sequence[SuggestionContact]) -> ContactTally:
