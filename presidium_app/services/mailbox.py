@@ -29,6 +29,7 @@ from presidium_app.domain.mailbox import (
     Submitter,
 )
 from presidium_app.services import settings, workdays
+from presidium_app.services.activities import RaisedOpinion
 from presidium_app.services.audit import Actor, check_version, now, unit_of_work
 from presidium_app.services.errors import NotFound, ServiceError, ValidationFailed
 from presidium_app.storage.database import Database
@@ -515,3 +516,30 @@ def set_choices(db: Database, actor: Actor, kind: str, names: Iterable[str]) -> 
 def _check_kind(kind: str) -> None:
     if kind not in CHOICE_KINDS:
         raise ValidationFailed({"kind": f"未知的列表：{kind}"})
+
+
+# --- opinions raised at activities --------------------------------------------------------------
+
+
+def register_raised(db: Database, actor: Actor, raised: Sequence[RaisedOpinion]) -> list[str]:
+    """Register the opinions raised at an activity (a voter reception) in one transaction, each
+    linked to the activity, received on its day, channel 来访, anonymous; the receiving deputy is
+    the one deputy present, if only one was. An item already registered from the same activity
+    with the same content is skipped, so pressing the button twice registers nothing twice.
+    Returns the numbers of the new items."""
+    numbers: list[str] = []
+    with unit_of_work(db, actor, "opinion.register_raised", "opinion") as change:
+        session = change.session
+        for item in raised:
+            known = session.scalar(select(Opinion.id).where(
+                Opinion.activity_id == item.activity_id, Opinion.content == item.content.strip()))
+            if known is not None:
+                continue
+            opinion = register_in_session(session, actor, OpinionInput(
+                received_on=item.received_on, channel=Channel.VISIT, content=item.content,
+                receiving_deputy_id=item.deputy_ids[0] if len(item.deputy_ids) == 1 else None,
+                activity_id=item.activity_id, note="由代表活动的意见建议登记"))
+            numbers.append(opinion.number)
+        change.object_id = raised[0].activity_id if raised else None
+        change.summary = f"从代表活动登记社情民意 {len(numbers)} 件：{'、'.join(numbers) or '无新增'}"
+    return numbers

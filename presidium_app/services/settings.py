@@ -52,29 +52,27 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("points.voter_contact", "接待选民、述职（每次）", 3, unit="分", group=POINTS),
     SettingSpec("grades.good", "“好”的最低分", 80, unit="分", group=GRADES),
     SettingSpec("grades.fair", "“一般”的最低分（以下为“差”）", 60, unit="分", group=GRADES),
-)
-# Handling deadlines (DOMAIN.md §§4–5): opinions in days, suggestions in months. Kept out of
-# SPECS only while the settings page builds its spin boxes for its three groups alone; once the
-# page shows the group "办理期限", fold them into SPECS and drop ALL_SPECS.
-DEADLINE_SPECS: tuple[SettingSpec, ...] = (
+    # Handling deadlines (DOMAIN.md §§4–5): opinions in days, suggestions in months, the return of a
+    # misdirected item in working days (services.workdays and the office calendar).
     SettingSpec("deadlines.opinion_days", "社情民意办理期限", 30, minimum=1, maximum=365,
                 unit="天", group=DEADLINES),
     SettingSpec("deadlines.redo_days", "不满意重新办理期限", 30, minimum=1, maximum=365,
                 unit="天", group=DEADLINES),
     SettingSpec("deadlines.suggestion_months", "代表建议答复期限", 3, minimum=1, maximum=6,
                 unit="个月", group=DEADLINES),
+    SettingSpec("deadlines.suggestion_redo_months", "代表不满意重新办理期限", 1, minimum=1, maximum=6,
+                unit="个月", group=DEADLINES),
     SettingSpec("deadlines.assisting_months", "协办单位提交意见期限", 1, minimum=1, maximum=6,
                 unit="个月", group=DEADLINES),
     SettingSpec("deadlines.return_working_days", "交办有误退回期限", 7, minimum=1, maximum=60,
                 unit="个工作日", group=DEADLINES),
 )
-ALL_SPECS = SPECS + DEADLINE_SPECS
-SPEC_BY_KEY = {spec.key: spec for spec in ALL_SPECS}
+SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 
 
 def get_all(db: Database) -> dict[str, float]:
     """Every declared setting: the stored value, else its default."""
-    values = {spec.key: spec.default for spec in ALL_SPECS}
+    values = {spec.key: spec.default for spec in SPECS}
     with db.session() as session:
         for row in session.scalars(select(Setting).where(Setting.key.in_(list(SPEC_BY_KEY)))):
             values[row.key] = json.loads(row.value)

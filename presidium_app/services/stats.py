@@ -156,7 +156,8 @@ class HandlingOverview:
     opinions_to_assign: int  # 已登记
     opinions_in_hand: int  # 已交办
     opinions_overdue: int
-    opinions_to_follow_up: int  # 已答复, 已反馈, 已回访: the office's turn
+    opinions_to_follow_up: int  # 已答复, 已反馈: the office feeds back and follows up
+    opinions_to_close: int  # 已回访
     suggestions_to_refer: int
     suggestions_in_hand: int
     suggestions_overdue: int
@@ -178,7 +179,8 @@ def handling_overview(db: Database, today: dt.date) -> HandlingOverview:
         opinions_to_assign=opinions.get(s.REGISTERED, 0),
         opinions_in_hand=opinions.get(s.ASSIGNED, 0),
         opinions_overdue=overdue,
-        opinions_to_follow_up=sum(opinions.get(x, 0) for x in (s.REPLIED, s.FED_BACK, s.FOLLOWED_UP)),
+        opinions_to_follow_up=opinions.get(s.REPLIED, 0) + opinions.get(s.FED_BACK, 0),
+        opinions_to_close=opinions.get(s.FOLLOWED_UP, 0),
         suggestions_to_refer=by_status.get(SuggestionStatus.REGISTERED, 0),
         suggestions_in_hand=by_status.get(SuggestionStatus.REFERRED, 0),
         suggestions_overdue=late,

@@ -400,7 +400,7 @@ def apply_action_in_session(
     elif action == A.REDO:
         event.satisfaction = Satisfaction.DISSATISFIED
         event.lead_unit_id = suggestion.lead_unit_id
-        months = int(values.get("deadlines.suggestion_redo_months", 1))
+        months = int(values["deadlines.suggestion_redo_months"])
         event.deadline = deadline or workdays.add_months(on, months)
     if event.deadline is not None and event.deadline < on:
         errors["deadline"] = "办理期限不能早于交办日期"

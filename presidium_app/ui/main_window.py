@@ -39,8 +39,8 @@ AREAS = (
     Area("home", "工作台", True),
     Area("roster", "代表名册", True),
     Area("activities", "代表活动", True),
-    Area("mailbox", "社情民意", False),
-    Area("suggestions", "代表建议", False),
+    Area("mailbox", "社情民意", True),
+    Area("suggestions", "代表建议", True),
     Area("training", "学习培训", True),
     Area("printing", "打印中心", False),
     Area("stats", "统计", False),
@@ -138,9 +138,11 @@ class MainWindow(QMainWindow):
         from presidium_app.ui.pages.activities import ActivitiesPage
         from presidium_app.ui.pages.audit_log import AuditLogPage
         from presidium_app.ui.pages.home import HomePage
+        from presidium_app.ui.pages.mailbox import MailboxPage
         from presidium_app.ui.pages.placeholder import PlaceholderPage
         from presidium_app.ui.pages.roster import RosterPage
         from presidium_app.ui.pages.settings import SettingsPage
+        from presidium_app.ui.pages.suggestions import SuggestionsPage
         from presidium_app.ui.pages.training import TrainingPage
 
         def home() -> QWidget:
@@ -148,11 +150,23 @@ class MainWindow(QMainWindow):
             page.add_deputy_requested.connect(self.add_deputy)
             page.import_requested.connect(self.import_roster)
             page.page_requested.connect(self.show_page)
+            page.handling_requested.connect(lambda area, tab: self.show_page(area).set_tab(tab))
             return page
 
         def settings() -> QWidget:
             page = SettingsPage(self.ctx)
             page.township_changed.connect(self.refresh_township)
+            return page
+
+        def suggestions() -> QWidget:
+            page = SuggestionsPage(self.ctx)
+
+            def show_opinion(opinion_id: int) -> None:  # the opinion a suggestion came from
+                mailbox = self.show_page("mailbox")
+                if hasattr(mailbox, "show_opinion"):
+                    mailbox.show_opinion(opinion_id)
+
+            page.opinion_requested.connect(show_opinion)
             return page
 
         factories: dict[str, Callable[[], QWidget]] = {
@@ -162,6 +176,8 @@ class MainWindow(QMainWindow):
             "audit": lambda: AuditLogPage(self.ctx),
             "activities": lambda: ActivitiesPage(self.ctx),
             "training": lambda: TrainingPage(self.ctx),
+            "mailbox": lambda: MailboxPage(self.ctx),
+            "suggestions": suggestions,
         }
         for area in AREAS:
             if not area.built:

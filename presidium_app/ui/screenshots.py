@@ -141,10 +141,16 @@ def _shoot_archive_dialogs(ctx: Any, window: Any, shoot: Callable[[Any, str], No
     page = window.show_page("settings")
     scroll = page.findChild(QScrollArea)
     if scroll is not None:
-        scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+        scroll.verticalScrollBar().setValue(page.rules_box.y() - 16)
     shoot(window, "44-设置-履职要求与积分.png")
     if scroll is not None:
+        scroll.verticalScrollBar().setValue(page.deadlines_box.y() - 16)
+    shoot(window, "45-设置-办理期限与节假日.png")
+    if scroll is not None:
         scroll.verticalScrollBar().setValue(0)
+    units = page.open_units_dialog()
+    shoot(units, "46-承办单位名录.png")
+    units.reject()
 
 
 def _activity_with_photos(ctx: Any, folder: Path) -> int | None:

@@ -224,9 +224,9 @@ def test_type_decides_the_special_fields(qtbot: Any, page: Any, people: dict[str
     choose(ActivityType.VOTER_RECEPTION)
     assert not labels["station_id"].isHidden()
     assert not dialog.mailbox_row.isHidden()
-    # The mailbox comes in a later version: the button is there, disabled, and says so.
+    # Registering into the mailbox needs the saved activity: disabled on a new one.
     assert not dialog.mailbox.isEnabled()
-    assert "后续版本" in dialog.mailbox.toolTip()
+    assert "社情民意信箱" in dialog.mailbox.toolTip()
     dialog.station.setCurrentIndex(dialog.station.findData(people["station"]))
     dialog.station.activated.emit(dialog.station.currentIndex())
     assert dialog.place.text() == "东山村代表联络站"
@@ -249,6 +249,26 @@ def test_the_mailbox_seam_receives_the_opinions(
     dialog.mailbox.click()
     assert [o.content for o in received] == ["修路", "装路灯"]
     assert received[0].deputy_ids == (people["张三丰"],)
+    dialog.reject()
+
+
+def test_the_opinions_raised_are_registered_in_the_mailbox_once(
+        page: Any, db: Any, actor: Any, people: dict[str, Any], messages_log: Any) -> None:
+    from presidium_app.services import opinion_list
+
+    activity_id = _add(db, actor, ActivityType.VOTER_RECEPTION, TODAY, "东山村代表联络站接待选民",
+                       [people["张三丰"]], opinions_raised="1. 修路\n2. 装路灯",
+                       station_id=people["station"])
+    page.activate()
+    page.select_id(activity_id)
+    dialog = page.edit_selected()
+    dialog.mailbox.click()
+    assert "已登记 2 条" in messages_log.texts()
+    rows = opinion_list.load_rows(db, opinion_list.search_ids(db, opinion_list.OpinionFilter()))
+    assert sorted(r.excerpt for r in rows.values()) == ["修路", "装路灯"]
+    dialog.mailbox.click()  # a second press registers nothing twice
+    assert "没有重复登记" in messages_log.texts()
+    assert len(opinion_list.search_ids(db, opinion_list.OpinionFilter())) == 2
     dialog.reject()
 
 

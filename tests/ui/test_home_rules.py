@@ -155,7 +155,7 @@ def test_settings_show_every_rule_grouped_and_errors_at_the_field(
 ) -> None:
     page = window.show_page("settings")
     assert set(page.setting_spins) == {spec.key for spec in settings.SPECS}
-    assert list(page.setting_forms) == ["履职要求", "履职积分", "积分等次"]
+    assert list(page.setting_forms) == ["履职要求", "履职积分", "积分等次", "办理期限"]
     for spec in settings.SPECS:
         assert spec.key in page.setting_forms[spec.group].errors
         assert page.setting_spins[spec.key].value() == spec.default
@@ -201,3 +201,27 @@ def test_shortfall_model(qtmodeltester: Any, db: Database, people: dict[str, Any
     qtmodeltester.check(model)
     model.set_statuses([])
     qtmodeltester.check(model)
+
+
+def test_open_and_overdue_items_are_counted_and_open_their_tab(window: Any, db: Database,
+                                                               actor: Actor) -> None:
+    from presidium_app.domain.enums import Channel, OpinionAction
+    from presidium_app.services import handling_units, mailbox
+
+    unit = handling_units.add_unit(db, actor, "镇交通办")
+    for late in (True, False, False):
+        oid = mailbox.register_opinion(db, actor, mailbox.OpinionInput(
+            TODAY - dt.timedelta(days=40), Channel.PHONE, "路灯不亮"))
+        mailbox.apply_action(db, actor, oid, OpinionAction.ASSIGN, TODAY - dt.timedelta(days=40),
+                             lead_unit_id=unit,
+                             deadline=TODAY - dt.timedelta(days=1) if late else TODAY)
+    home = _reactivate(window)
+    cards = home.handling_cards
+    assert _plain(cards["opinions_in_hand"].number.text()) == "3 件"
+    assert _plain(cards["opinions_overdue"].number.text()) == "1 件"
+    assert cards["opinions_overdue"].objectName() == "statCardWarning"
+    assert cards["suggestions_overdue"].objectName() == "statCard"
+    cards["opinions_overdue"].clicked.emit()
+    page = window.stack.currentWidget()
+    assert page is window.page("mailbox")
+    assert page.model.rowCount() == 1  # the overdue tab

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from presidium_app.domain.enums import ActivityType
-from presidium_app.services import activities, organisation
+from presidium_app.services import activities, mailbox, organisation
 from presidium_app.services.activities import ActivityInput, ActivityRecord, RaisedOpinion
 from presidium_app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from presidium_app.ui import messages
@@ -56,11 +56,35 @@ GROUP_TYPES = frozenset({ActivityType.GROUP_MEETING})
 STATION_TYPES = frozenset({ActivityType.VOTER_RECEPTION, ActivityType.DUTY_REPORT})
 VOTER_TYPES = frozenset({ActivityType.VOTER_RECEPTION, ActivityType.DUTY_REPORT})
 
-# --- the seam for the mailbox (社情民意信箱, next issue) ------------------------------------------
-# The mailbox sets `mailbox_handler`; until then the button is shown disabled, with a tooltip
-# that says so. The handler gets the opinions `activities.raised_opinions` cut from the text.
+# --- 登记到社情民意 ----------------------------------------------------------------------------
+# `mailbox_handler` gets the opinions `activities.raised_opinions` cut from the text; tests put a
+# recorder in its place. Set to None, the button is shown disabled with a tooltip that says why.
 MailboxHandler = Callable[[QWidget, AppContext, list[RaisedOpinion]], None]
-mailbox_handler: MailboxHandler | None = None
+
+
+def register_in_mailbox(parent: QWidget, ctx: AppContext, raised: list[RaisedOpinion]) -> None:
+    """Ask, then register each raised opinion as an item of the mailbox (mailbox.register_raised)."""
+    if not raised:
+        messages.inform(parent, "登记到社情民意", "“意见建议”中没有可登记的内容。")
+        return
+    listing = "\n".join(f"{n}. {item.content}" for n, item in enumerate(raised, start=1))
+    if not messages.ask(parent, "登记到社情民意",
+                        f"把这次活动的 {len(raised)} 条意见逐条登记到社情民意信箱（来源：来访）？",
+                        yes="登记", detail=listing):
+        return
+    try:
+        numbers = mailbox.register_raised(ctx.db, ctx.actor, raised)
+    except ServiceError as exc:
+        messages.warn(parent, "登记到社情民意", exc.message)
+        return
+    if numbers:
+        messages.inform(parent, "登记到社情民意",
+                        f"已登记 {len(numbers)} 条：{'、'.join(numbers)}。可在“社情民意”中交办。")
+    else:
+        messages.inform(parent, "登记到社情民意", "这些意见此前已经登记过，没有重复登记。")
+
+
+mailbox_handler: MailboxHandler | None = register_in_mailbox
 MAILBOX_LATER = ("社情民意信箱将在后续版本中提供。届时点此按钮，可把“意见建议”中的每一条"
                  "登记到信箱，交办并跟踪办理。")
 

@@ -214,8 +214,7 @@ def _rules(arch: Archive) -> str:
     for item in sorted(active, key=lambda p: p.short_by == 0):
         state = (f"<span class='short'>差 {item.short_by} {item.unit}</span>" if item.short_by
                  else "<span class='ok'>已达到</span>")
-        note = f"<br><span class='muted'>{escape(item.note)}</span>" if item.note else ""
-        rows.append([escape(rule_text(item)) + note, escape(progress_text(item)), state])
+        rows.append([escape(rule_text(item)), escape(progress_text(item)), state])
     return title + _table(["履职要求", "完成情况", ""], rows, [46, 38, 16])
 
 

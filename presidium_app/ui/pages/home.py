@@ -1,6 +1,7 @@
 """工作台: the township at a glance — current term, serving deputies by level, who is short of
-which performance rule (履职提醒), who left this term — and the first things an office does (add a
-deputy, import the roster). A deputy in the reminders opens their performance archive."""
+which performance rule (履职提醒), who left this term, opinions and suggestions open and overdue —
+and the first things an office does (add a deputy, import the roster). A deputy in the reminders
+opens their performance archive; an opinion or suggestion card opens its page."""
 
 from __future__ import annotations
 
@@ -54,9 +55,18 @@ LEVEL_CAPTIONS = {
 
 
 class StatCard(QFrame):
-    def __init__(self, caption: str, accent: bool = False, parent: QWidget | None = None) -> None:
+    """A figure with its caption; a card given a target is clickable and says so with its cursor."""
+
+    clicked = Signal()
+
+    def __init__(self, caption: str, accent: bool = False, parent: QWidget | None = None,
+                 clickable: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("statCardAccent" if accent else "statCard")
+        self.clickable = clickable
+        if clickable:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.setToolTip("点击查看")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(2)
@@ -69,6 +79,17 @@ class StatCard(QFrame):
 
     def set_value(self, value: int, unit: str = "人") -> None:
         self.number.setText(f"{value}<span style='font-size:13px; font-weight:normal'> {unit}</span>")
+
+    def set_warning(self, on: bool) -> None:
+        """Red while something is overdue, so it catches the eye (restyled through its name)."""
+        self.setObjectName("statCardWarning" if on else "statCard")
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def mouseReleaseEvent(self, event: Any) -> None:
+        if self.clickable:
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
 
 
 SHORT_COLOUR, MET_COLOUR, OFF_COLOUR = QColor("#b42318"), QColor("#1e7b34"), QColor("#6b7280")
@@ -229,10 +250,24 @@ class ShortfallModel(QAbstractItemModel):
         return None
 
 
+# (HandlingOverview field, caption, page, tab of the page it opens)
+HANDLING_CARDS = (
+    ("opinions_to_assign", "社情民意待交办", "mailbox", "to_assign"),
+    ("opinions_in_hand", "社情民意办理中", "mailbox", "handling"),
+    ("opinions_overdue", "社情民意已逾期", "mailbox", "overdue"),
+    ("opinions_to_follow_up", "社情民意待反馈、回访", "mailbox", "to_follow_up"),
+    ("opinions_to_close", "社情民意待办结", "mailbox", "to_close"),
+    ("suggestions_to_refer", "代表建议待交办", "suggestions", "to_refer"),
+    ("suggestions_in_hand", "代表建议办理中", "suggestions", "handling"),
+    ("suggestions_overdue", "代表建议已逾期", "suggestions", "overdue"),
+)
+
+
 class HomePage(QWidget):
     add_deputy_requested = Signal()
     import_requested = Signal()
     page_requested = Signal(str)
+    handling_requested = Signal(str, str)  # page, tab
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -308,12 +343,36 @@ class HomePage(QWidget):
         self.left_list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.left_list)
 
-        later = QLabel("社情民意和代表建议的逾期提醒，将在这两项功能完成后加入工作台。")
-        later.setObjectName("hint")
-        later.setWordWrap(True)
-        layout.addWidget(later)
+        self._handling_section(layout)
         layout.addStretch(1)
         self.activate()
+
+    def _handling_section(self, layout: QVBoxLayout) -> None:
+        """社情民意 and 代表建议 still open, by whose turn it is, with the overdue in red; a card
+        opens its page on the matching tab."""
+        title = QLabel("社情民意与代表建议办理情况")
+        title.setObjectName("sectionTitle")
+        layout.addWidget(title)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(12)
+        self.handling_cards: dict[str, StatCard] = {}
+        for number, (key, caption, area, tab) in enumerate(HANDLING_CARDS):
+            card = StatCard(caption, clickable=True)
+            card.clicked.connect(lambda a=area, t=tab: self.handling_requested.emit(a, t))
+            self.handling_cards[key] = card
+            grid.addWidget(card, number // 4, number % 4)
+        for column in range(4):
+            grid.setColumnStretch(column, 1)
+        layout.addLayout(grid)
+
+    def load_handling(self, today: dt.date) -> None:
+        overview = stats.handling_overview(self.ctx.db, today)
+        for key, card in self.handling_cards.items():
+            value = getattr(overview, key)
+            card.set_value(value, "件")
+            if key.endswith("overdue"):
+                card.set_warning(value > 0)
 
     def _rules_section(self, layout: QVBoxLayout) -> None:
         """履职提醒: the rules on the left, who is short of the chosen one on the right."""
@@ -415,6 +474,7 @@ class HomePage(QWidget):
         for level, card in self.level_cards.items():
             card.set_value(figures["by_level"].get(level.value, 0))
         self.load_rules(today)
+        self.load_handling(today)
         total_left, left = self._left_this_term(term.id if term else None)
         self.left_card.set_value(total_left)
         if not left:

@@ -1,12 +1,16 @@
-"""设置: the township's details, its terms (届次), deputy groups and liaison stations, and the
-performance rules and points table (履职要求与积分). Every save goes through the services, so it is
-validated and written to the audit log."""
+"""设置: the township's details, its terms (届次), deputy groups and liaison stations, the
+performance rules and points table (履职要求与积分), and what the handling of opinions and suggestions
+needs: the deadlines (办理期限), the office's calendar of holidays and 调休, the lists the opinion
+form offers (村（社区）, 类别) and the directory of handling units. Every save goes through the
+services, so it is validated and written to the audit log."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMetaMethod, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -26,20 +30,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from presidium_app.services import organisation, township
+from presidium_app.services import handling_units, mailbox, organisation, township
 from presidium_app.services import settings as app_settings
 from presidium_app.services.errors import Conflict, ServiceError, ValidationFailed
 from presidium_app.services.settings import SPECS, SettingSpec
 from presidium_app.ui import messages
 from presidium_app.ui.context import AppContext
+from presidium_app.ui.dialogs.handling_units_dialog import HandlingUnitsDialog
+from presidium_app.ui.widgets.calendar_days import CalendarDaysEditor
+from presidium_app.ui.widgets.choice_list import ChoiceListEditor
 from presidium_app.ui.widgets.form import ErrorLabel, FieldForm
 from presidium_app.ui.widgets.term_spin import TermSpinBox
 
-SPEC_GROUPS = (app_settings.RULES, app_settings.POINTS, app_settings.GRADES)
+SPEC_GROUPS = (app_settings.RULES, app_settings.POINTS, app_settings.GRADES, app_settings.DEADLINES)
+RULE_GROUPS = (app_settings.RULES, app_settings.POINTS, app_settings.GRADES)  # 履职要求与积分
+DEADLINE_GROUPS = (app_settings.DEADLINES,)
 GROUP_HINTS = {
     app_settings.RULES: "工作台和代表名册据此提醒谁还没有达到。设为0表示不作要求。",
     app_settings.POINTS: "每项活动按出席计分；缺席人代会按次扣分。",
     app_settings.GRADES: "按年度总分评定等次。",
+    app_settings.DEADLINES: "社情民意按自然日计算；承办单位退回按工作日计算，节假日和调休见右侧日历。",
 }
 
 
@@ -87,11 +97,17 @@ class SettingsPage(QWidget):
     township_changed = Signal()  # name or current term changed: the window title and status bar
     organisation_changed = Signal()
     rules_changed = Signal()  # 履职要求与积分 saved: reminders and scores read them again
+    deadlines_changed = Signal()  # 办理期限 saved
+    calendar_changed = Signal()  # a holiday or 调休 day added or removed
+    mailbox_lists_changed = Signal()  # the 村（社区） or 类别 list of the opinion form saved
+    units_changed = Signal()  # the directory of handling units changed
+    unit_items_requested = Signal(int)  # "查看其办理事项" in the directory: list that unit's items
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.township_version = 0
+        self.units_dialog: HandlingUnitsDialog | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -107,6 +123,14 @@ class SettingsPage(QWidget):
         title = QLabel("设置")
         title.setObjectName("pageTitle")
         layout.addWidget(title)
+        self.setting_spins: dict[str, QSpinBox | QDoubleSpinBox] = {}
+        self.setting_forms: dict[str, FieldForm] = {}
+        self.spin_groups: dict[QSpinBox | QDoubleSpinBox, str] = {}
+        self.loaded_settings: dict[str, float] = {}
+        self.rules_box = self._rules_box()
+        self.deadlines_box = self._deadlines_box()
+        self.calendar_box = self._calendar_box()
+        self.setting_forms = {group: self.setting_forms[group] for group in SPEC_GROUPS}
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(14)
@@ -114,16 +138,54 @@ class SettingsPage(QWidget):
         grid.addWidget(self._terms_box(), 0, 1)
         grid.addWidget(self._groups_box(), 1, 0)
         grid.addWidget(self._stations_box(), 1, 1)
-        grid.addWidget(self._rules_box(), 2, 0, 1, 2)
+        grid.addWidget(self.rules_box, 2, 0, 1, 2)
+        grid.addWidget(self.deadlines_box, 3, 0)
+        grid.addWidget(self.calendar_box, 3, 1)
+        grid.addWidget(self._choices_box("village"), 4, 0)
+        grid.addWidget(self._choices_box("category"), 4, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
         layout.addStretch(1)
         self.activate()
 
-    # -- performance rules and points -------------------------------------------------------
+    # -- numbers: performance rules and points, deadlines -------------------------------------
+    def _spec_column(self, group: str) -> QVBoxLayout:
+        """One group of declared settings: its title, hint and a spin box per setting."""
+        column = QVBoxLayout()
+        column.setSpacing(6)
+        title = QLabel(group)
+        title.setObjectName("sectionTitle")
+        hint = QLabel(GROUP_HINTS[group])
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        column.addWidget(title)
+        column.addWidget(hint)
+        grid = QGridLayout()
+        form = FieldForm(grid)
+        self.setting_forms[group] = form
+        for number, spec in enumerate(s for s in SPECS if s.group == group):
+            spin = _setting_spin(spec)
+            spin.valueChanged.connect(self._setting_edited)  # a bound method: see _setting_edited
+            self.setting_spins[spec.key] = spin
+            self.spin_groups[spin] = group
+            form.add(spec.key, spec.label, spin, number)
+        column.addLayout(grid)
+        return column
+
+    def _save_row(self, saved: QLabel, defaults: QPushButton, save: QPushButton) -> QHBoxLayout:
+        saved.setObjectName("savedHint")
+        saved.setWordWrap(True)
+        defaults.setToolTip("把各项数字填回默认值（点“保存”后才生效）")
+        save.setObjectName("primary")
+        row = QHBoxLayout()
+        row.addWidget(saved, 1)
+        row.addWidget(defaults)
+        row.addWidget(save)
+        return row
+
     def _rules_box(self) -> QGroupBox:
-        """履职要求与积分: every declared setting, grouped as declared, with 恢复默认 and 保存."""
+        """履职要求与积分: the rules, points and grades, with 恢复默认 and 保存."""
         box = QGroupBox("履职要求与积分")
         layout = QVBoxLayout(box)
         explain = QLabel("默认值按上级文件和通行做法设定，可以按本乡镇的规定修改。")
@@ -131,28 +193,8 @@ class SettingsPage(QWidget):
         layout.addWidget(explain)
         columns = QHBoxLayout()
         columns.setSpacing(28)
-        self.setting_spins: dict[str, QSpinBox | QDoubleSpinBox] = {}
-        self.setting_forms: dict[str, FieldForm] = {}
-        self.loaded_settings: dict[str, float] = {}
-        for group in SPEC_GROUPS:
-            column = QVBoxLayout()
-            column.setSpacing(6)
-            title = QLabel(group)
-            title.setObjectName("sectionTitle")
-            hint = QLabel(GROUP_HINTS[group])
-            hint.setObjectName("hint")
-            hint.setWordWrap(True)
-            column.addWidget(title)
-            column.addWidget(hint)
-            grid = QGridLayout()
-            form = FieldForm(grid)
-            self.setting_forms[group] = form
-            for number, spec in enumerate(s for s in SPECS if s.group == group):
-                spin = _setting_spin(spec)
-                spin.valueChanged.connect(lambda _v: self._settings_edited())
-                self.setting_spins[spec.key] = spin
-                form.add(spec.key, spec.label, spin, number)
-            column.addLayout(grid)
+        for group in RULE_GROUPS:
+            column = self._spec_column(group)
             if group == app_settings.GRADES:
                 self.score_explain = QLabel()
                 self.score_explain.setObjectName("hint")
@@ -165,37 +207,83 @@ class SettingsPage(QWidget):
         layout.addLayout(columns)
         self.settings_error = ErrorLabel()
         layout.addWidget(self.settings_error)
-        row = QHBoxLayout()
-        row.addStretch(1)
         self.settings_saved = QLabel()
-        self.settings_saved.setObjectName("savedHint")
-        row.addWidget(self.settings_saved)
         self.settings_defaults = QPushButton("恢复默认")
-        self.settings_defaults.setToolTip("把各项数字填回默认值（点“保存”后才生效）")
-        self.settings_defaults.clicked.connect(self.restore_default_settings)
+        self.settings_defaults.clicked.connect(self._restore_default_rules)
         self.settings_save = QPushButton("保存履职要求与积分")
-        self.settings_save.setObjectName("primary")
-        self.settings_save.clicked.connect(self.save_settings)
-        row.addWidget(self.settings_defaults)
-        row.addWidget(self.settings_save)
+        self.settings_save.clicked.connect(self._save_rules)
+        layout.addLayout(self._save_row(self.settings_saved, self.settings_defaults, self.settings_save))
+        return box
+
+    def _deadlines_box(self) -> QGroupBox:
+        """办理期限 of opinions and suggestions, and the way to the directory of handling units."""
+        box = QGroupBox("办理期限与承办单位")
+        layout = QVBoxLayout(box)
+        column = self._spec_column(app_settings.DEADLINES)
+        layout.addLayout(column)
+        self.deadlines_error = ErrorLabel()
+        layout.addWidget(self.deadlines_error)
+        self.deadlines_saved = QLabel()
+        self.deadlines_defaults = QPushButton("恢复默认")
+        self.deadlines_defaults.clicked.connect(self.restore_default_deadlines)
+        self.deadlines_save = QPushButton("保存办理期限")
+        self.deadlines_save.clicked.connect(self.save_deadlines)
+        layout.addLayout(self._save_row(self.deadlines_saved, self.deadlines_defaults,
+                                        self.deadlines_save))
+        layout.addSpacing(6)
+        line = QFrame()
+        line.setObjectName("sectionLine")
+        line.setFrameShape(QFrame.Shape.HLine)
+        layout.addWidget(line)
+        title = QLabel("承办单位")
+        title.setObjectName("sectionTitle")
+        layout.addWidget(title)
+        hint = QLabel("交办时从名录中选择主办、协办单位；名录里可以新增、修改、停用单位，"
+                      "并查看各单位在办和逾期的件数。")
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        row = QHBoxLayout()
+        self.units_summary = QLabel()
+        self.units_summary.setWordWrap(True)
+        self.units_button = QPushButton("承办单位名录…")
+        self.units_button.clicked.connect(self.open_units_dialog)
+        row.addWidget(self.units_summary, 1)
+        row.addWidget(self.units_button)
         layout.addLayout(row)
+        layout.addStretch(1)
         return box
 
     def setting_values(self) -> dict[str, float]:
         """The numbers as shown in the spin boxes."""
         return {key: float(spin.value()) for key, spin in self.setting_spins.items()}
 
-    def load_settings(self) -> None:
+    def _keys(self, groups: Collection[str]) -> list[str]:
+        return [spec.key for spec in SPECS if spec.group in groups]
+
+    def load_settings(self, groups: Collection[str] = SPEC_GROUPS) -> None:
+        """Show the stored numbers of `groups` (other groups keep what is being typed)."""
         self.loaded_settings = app_settings.get_all(self.ctx.db)
-        for key, spin in self.setting_spins.items():
+        for key in self._keys(groups):
+            spin = self.setting_spins[key]
             spin.blockSignals(True)
             self._set_spin(key, self.loaded_settings[key])
             spin.blockSignals(False)
-        for form in self.setting_forms.values():
-            form.clear_errors()
-        self.settings_error.show_message("")
-        self.settings_saved.setText("")
+        for group in groups:
+            self.setting_forms[group].clear_errors()
+        for error, saved in self._feedback(groups):
+            error.show_message("")
+            saved.setText("")
         self._update_explanation()
+
+    def _feedback(self, groups: Collection[str]) -> list[tuple[ErrorLabel, QLabel]]:
+        """The error and saved labels of the boxes that show `groups`."""
+        labels = []
+        if set(groups) & set(RULE_GROUPS):
+            labels.append((self.settings_error, self.settings_saved))
+        if set(groups) & set(DEADLINE_GROUPS):
+            labels.append((self.deadlines_error, self.deadlines_saved))
+        return labels
 
     def _set_spin(self, key: str, value: float) -> None:
         spin = self.setting_spins[key]
@@ -204,49 +292,146 @@ class SettingsPage(QWidget):
         else:
             spin.setValue(value)
 
-    def _settings_edited(self) -> None:
-        self.settings_saved.setText("")
+    def _setting_edited(self, _value: float) -> None:
+        """A spin box changed: its box's "saved" note no longer holds. A bound method rather than
+        a lambda, so a spin box that signals while the page is being destroyed reaches nothing."""
+        sender = self.sender()
+        group = next((g for spin, g in self.spin_groups.items() if spin is sender), None)
+        for _error, saved in self._feedback((group,) if group else SPEC_GROUPS):
+            saved.setText("")
         self._update_explanation()
 
     def _update_explanation(self) -> None:
         self.score_explain.setText(score_explanation(self.setting_values()))
 
-    def restore_default_settings(self) -> None:
+    def restore_default_settings(self, groups: Collection[str] = RULE_GROUPS) -> None:
         for spec in SPECS:
-            self._set_spin(spec.key, spec.default)
-        changed = self._changed_settings()
-        self.settings_saved.setText("已填回默认值，点“保存”后生效" if changed else "已是默认值")
+            if spec.group in groups:
+                self._set_spin(spec.key, spec.default)
+        changed = self._changed_settings(groups)
+        for _error, saved in self._feedback(groups):
+            saved.setText("已填回默认值，点“保存”后生效" if changed else "已是默认值")
 
-    def _changed_settings(self) -> dict[str, float]:
+    def _restore_default_rules(self) -> None:
+        self.restore_default_settings(RULE_GROUPS)
+
+    def _save_rules(self) -> None:
+        self.save_settings(RULE_GROUPS)
+
+    def restore_default_deadlines(self) -> None:
+        self.restore_default_settings(DEADLINE_GROUPS)
+
+    def _changed_settings(self, groups: Collection[str] = SPEC_GROUPS) -> dict[str, float]:
         values = self.setting_values()
-        return {k: v for k, v in values.items() if v != self.loaded_settings.get(k)}
+        return {k: values[k] for k in self._keys(groups) if values[k] != self.loaded_settings.get(k)}
 
-    def save_settings(self) -> bool:
-        changes = self._changed_settings()
-        for form in self.setting_forms.values():
+    def save_settings(self, groups: Collection[str] = RULE_GROUPS) -> bool:
+        """Save the changed numbers of `groups` (履职要求与积分 unless told)."""
+        changes = self._changed_settings(groups)
+        forms = [self.setting_forms[g] for g in groups]
+        feedback = self._feedback(groups)
+        for form in forms:
             form.clear_errors()
-        self.settings_error.show_message("")
+        for error, saved in feedback:
+            error.show_message("")
+            saved.setText("")
         if not changes:
-            self.settings_saved.setText("没有改动")
+            for _error, saved in feedback:
+                saved.setText("没有改动")
             return True
         try:
             app_settings.update(self.ctx.db, self.ctx.actor, changes)
         except ValidationFailed as exc:
             placed: set[str] = set()
-            for form in self.setting_forms.values():
+            for form in forms:
                 mine = {k: v for k, v in exc.field_errors.items() if k in form.errors}
                 form.show_errors(mine)
                 placed.update(mine)
-            self.settings_error.show_message(
-                "；".join(v for k, v in exc.field_errors.items() if k not in placed))
+            rest = "；".join(v for k, v in exc.field_errors.items() if k not in placed)
+            for error, _saved in feedback:
+                error.show_message(rest)
             return False
         except ServiceError as exc:
-            self.settings_error.show_message(exc.message)
+            for error, _saved in feedback:
+                error.show_message(exc.message)
             return False
-        self.load_settings()
-        self.settings_saved.setText("已保存，工作台和代表名册的提醒、积分按新标准计算")
-        self.rules_changed.emit()
+        self.load_settings(groups)
+        if set(groups) & set(RULE_GROUPS):
+            self.settings_saved.setText("已保存，工作台和代表名册的提醒、积分按新标准计算")
+            self.rules_changed.emit()
+        if set(groups) & set(DEADLINE_GROUPS):
+            self.deadlines_saved.setText("已保存，以后交办的事项按新期限计算；已交办的期限不变")
+            self.deadlines_changed.emit()
         return True
+
+    def save_deadlines(self) -> bool:
+        return self.save_settings(DEADLINE_GROUPS)
+
+    # -- holidays and 调休 ----------------------------------------------------------------------
+    def _calendar_box(self) -> QGroupBox:
+        box = QGroupBox("节假日与调休")
+        layout = QVBoxLayout(box)
+        self.calendar = CalendarDaysEditor(self.ctx)
+        self.calendar.changed.connect(self.calendar_changed)
+        layout.addWidget(self.calendar)
+        return box
+
+    # -- the opinion form's lists ---------------------------------------------------------------
+    def _choices_box(self, kind: str) -> QGroupBox:
+        if kind == "village":
+            box = QGroupBox("村（社区）")
+            hint_text = "登记社情民意时从中选择反映人所在的村（社区）。"
+            editor = ChoiceListEditor(self.ctx, kind, "村（社区）名称，如：青山村、绿水社区")
+            self.villages = editor
+        else:
+            box = QGroupBox("社情民意类别")
+            hint_text = "登记社情民意时从中选择类别，也用于统计。未修改时使用默认类别。"
+            editor = ChoiceListEditor(self.ctx, kind, "类别名称，如：水利设施",
+                                      defaults=mailbox.DEFAULT_CATEGORIES)
+            self.categories = editor
+        layout = QVBoxLayout(box)
+        hint = QLabel(hint_text + "已登记的条目保留原来的名称，改名或删除只影响以后的选择。")
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        editor.saved.connect(self.mailbox_lists_changed)
+        layout.addWidget(editor)
+        return box
+
+    # -- handling units ----------------------------------------------------------------------
+    def load_units_summary(self) -> None:
+        units = handling_units.list_units(self.ctx.db, include_inactive=True)
+        if not units:
+            self.units_summary.setText("名录中还没有单位。")
+            return
+        workload = handling_units.unit_workload(self.ctx.db, dt.date.today())
+        active = sum(1 for u in units if u.active)
+        open_items = sum(w.opinions_open for w in workload.values())
+        late = sum(w.opinions_overdue for w in workload.values())
+        text = f"名录中 {len(units)} 个单位（在用 {active} 个），在办 {open_items} 件"
+        if late:
+            text += f"，<span style='color:#b42318'>逾期 {late} 件</span>"
+        self.units_summary.setText(text)
+
+    def open_units_dialog(self) -> HandlingUnitsDialog:
+        """The directory, over the page; "查看其办理事项" shows only when someone can list them."""
+        listening = self.isSignalConnected(QMetaMethod.fromSignal(self.unit_items_requested))
+        dialog = HandlingUnitsDialog(self.ctx, self, show_items=listening)
+        self.units_dialog = dialog
+        dialog.unit_chosen.connect(self.unit_items_requested)
+        dialog.units_changed.connect(self._units_changed)
+        dialog.finished.connect(lambda _r: self._units_dialog_closed(dialog))
+        dialog.open()
+        return dialog
+
+    def _units_changed(self) -> None:
+        self.load_units_summary()
+        self.units_changed.emit()
+
+    def _units_dialog_closed(self, dialog: HandlingUnitsDialog) -> None:
+        if self.units_dialog is dialog:
+            self.units_dialog = None
+        dialog.deleteLater()
 
     # -- township ---------------------------------------------------------------------------
     def _township_box(self) -> QGroupBox:
@@ -497,3 +682,7 @@ class SettingsPage(QWidget):
         self.load_terms()
         self.load_organisation()
         self.load_settings()
+        self.calendar.reload()
+        self.villages.reload()
+        self.categories.reload()
+        self.load_units_summary()
