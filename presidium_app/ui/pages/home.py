@@ -331,6 +331,7 @@ class HomePage(QWidget):
         layout.addWidget(note)
 
         self.dialog: ArchiveDialog | None = None
+        self._handling_section(layout)
         self._rules_section(layout)
 
         left_title = QLabel("本届离任代表")
@@ -343,7 +344,6 @@ class HomePage(QWidget):
         self.left_list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.left_list)
 
-        self._handling_section(layout)
         layout.addStretch(1)
         self.activate()
 
