@@ -125,3 +125,26 @@ def test_inactive_units_keep_their_counts(db: Database, actor: Actor, units: dic
     unit = next(u for u in handling_units.list_units(db) if u.id == traffic)
     handling_units.update_unit(db, actor, traffic, unit.name, active=False, version=unit.version)
     assert counts(db, DEADLINE + dt.timedelta(days=1), traffic) == (1, 1, 0)
+
+
+def test_suggestions_count_on_their_lead_unit_and_keep_it_from_deletion(
+        db: Database, actor: Actor, units: dict[str, int]) -> None:
+    from presidium_app.services import suggestions
+    from presidium_app.services.errors import ServiceError
+    from tests.test_training import add_deputy
+
+    lead = add_deputy(db, actor, "张三", 0)[1]
+    sid = suggestions.create_suggestion(db, actor, suggestions.SuggestionInput(
+        START, "关于修缮村道的建议", "村道破损", lead))
+    suggestions.apply_action(db, actor, sid, suggestions.A.REFER, START, lead_unit_id=units["镇民政办"],
+                             deadline=DEADLINE)
+    assign(db, actor, units["镇民政办"])
+    late = handling_units.unit_workload(db, DEADLINE + dt.timedelta(days=1))[units["镇民政办"]]
+    assert (late.suggestions_open, late.suggestions_overdue) == (1, 1)
+    assert (late.open_total, late.overdue_total) == (2, 2)
+    assert handling_units.unit_workload(db, DEADLINE)[units["镇民政办"]].overdue_total == 0
+    # A unit only met about a suggestion has handled it too: it is deactivated, not deleted.
+    suggestions.add_contact(db, actor, sid, START, suggestions.ContactStage.BEFORE,
+                            suggestions.ContactKind.VISIT, units["青山村村委会"])
+    with pytest.raises(ServiceError, match="代表建议，不能删除"):
+        handling_units.delete_unit(db, actor, units["青山村村委会"])

@@ -10,8 +10,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from presidium_app.domain.enums import OpinionAction, OpinionStatus
+from presidium_app.domain.enums import OpinionAction, OpinionStatus, SuggestionStatus
 from presidium_app.domain.mailbox import HandlingUnit, Opinion, OpinionAssistingUnit, OpinionEvent
+from presidium_app.domain.suggestions import (
+    Suggestion,
+    SuggestionAssistingUnit,
+    SuggestionContact,
+    SuggestionEvent,
+)
+from presidium_app.services import suggestions
 from presidium_app.services.audit import Actor, check_version, unit_of_work
 from presidium_app.services.errors import NotFound, ServiceError, ValidationFailed
 from presidium_app.services.mailbox import overdue_condition
@@ -86,15 +93,15 @@ def delete_unit(db: Database, actor: Actor, unit_id: int) -> None:
         if unit is None:
             raise NotFound(f"承办单位不存在（{unit_id}）")
         change.object_id = unit_id
-        used = session.scalar(
-            select(func.count()).select_from(OpinionEvent).where(OpinionEvent.lead_unit_id == unit_id)
-        ) or session.scalar(
-            select(func.count())
-            .select_from(OpinionAssistingUnit)
-            .where(OpinionAssistingUnit.unit_id == unit_id)
+        uses = (
+            select(OpinionEvent.id).where(OpinionEvent.lead_unit_id == unit_id),
+            select(OpinionAssistingUnit.id).where(OpinionAssistingUnit.unit_id == unit_id),
+            select(SuggestionEvent.id).where(SuggestionEvent.lead_unit_id == unit_id),
+            select(SuggestionAssistingUnit.id).where(SuggestionAssistingUnit.unit_id == unit_id),
+            select(SuggestionContact.id).where(SuggestionContact.unit_id == unit_id),
         )
-        if used:
-            raise ServiceError(f"“{unit.name}”已承办过社情民意，不能删除，可改为停用。")
+        if any(session.scalar(use.limit(1)) is not None for use in uses):
+            raise ServiceError(f"“{unit.name}”已承办过社情民意或代表建议，不能删除，可改为停用。")
         change.summary = f"删除承办单位：{unit.name}"
         session.delete(unit)
 
@@ -119,15 +126,17 @@ class UnitWorkload:
     opinions_open: int = 0  # lead unit of an opinion 已交办, not yet replied
     opinions_overdue: int = 0  # of those, past the deadline (the deadline day itself is in time)
     assisting_open: int = 0  # named assisting unit by the latest 交办 of an opinion still 已交办
+    suggestions_open: int = 0  # lead unit of a suggestion 已交办, not yet replied
+    suggestions_overdue: int = 0
 
     @property
     def open_total(self) -> int:
-        """Every open item, led or assisted."""
-        return self.opinions_open + self.assisting_open
+        """Every open item, led or assisted: opinions and suggestions."""
+        return self.opinions_open + self.assisting_open + self.suggestions_open
 
     @property
     def overdue_total(self) -> int:
-        return self.opinions_overdue
+        return self.opinions_overdue + self.suggestions_overdue
 
 
 def unit_workload(db: Database, today: dt.date) -> dict[int, UnitWorkload]:
@@ -163,4 +172,16 @@ def unit_workload(db: Database, today: dt.date) -> dict[int, UnitWorkload]:
             .group_by(OpinionAssistingUnit.unit_id)
         ):
             workload[unit_id].assisting_open = count
+        for unit_id, count in session.execute(
+            select(Suggestion.lead_unit_id, func.count())
+            .where(Suggestion.status == SuggestionStatus.REFERRED, Suggestion.lead_unit_id.is_not(None))
+            .group_by(Suggestion.lead_unit_id)
+        ):
+            workload[unit_id].suggestions_open = count
+        for unit_id, count in session.execute(
+            select(Suggestion.lead_unit_id, func.count())
+            .where(suggestions.overdue_condition(today), Suggestion.lead_unit_id.is_not(None))
+            .group_by(Suggestion.lead_unit_id)
+        ):
+            workload[unit_id].suggestions_overdue = count
     return workload

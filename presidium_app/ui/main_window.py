@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         def settings() -> QWidget:
             page = SettingsPage(self.ctx)
             page.township_changed.connect(self.refresh_township)
+            page.unit_items_requested.connect(lambda unit_id: self.show_page("mailbox").show_unit(unit_id))
             return page
 
         def suggestions() -> QWidget:

@@ -441,3 +441,34 @@ def test_opinion_model_passes_model_tester(qtmodeltester: Any, db: Any, actor: A
     assert model.rowCount() == 2
     row = model.row_of(first)
     assert model.index(row, DEADLINE_COLUMN).data().endswith("逾期30天")
+
+
+def test_the_units_directory_lists_a_unit_s_items_on_the_page(
+        page: Any, db: Any, actor: Any, units: dict[str, int]) -> None:
+    led = _register(db, actor, "东山村道路破损")
+    mailbox.apply_action(db, actor, led, OpinionAction.ASSIGN, TODAY, lead_unit_id=units["镇交通办"])
+    _register(db, actor, "路灯不亮")
+    page.reload()
+    dialog = page.open_units()
+    dialog.select_unit(units["镇交通办"])
+    dialog.unit_chosen.emit(units["镇交通办"])
+    assert page.model.ids() == [led]
+    dialog.close()
+
+
+def test_the_ledger_exports_and_imports_back_through_the_page(
+        qtbot: Any, page: Any, db: Any, actor: Any, units: dict[str, int], tmp_path: Any,
+        monkeypatch: pytest.MonkeyPatch, messages_log: Any) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    _register(db, actor, "东山村道路破损", name="张三丰", phone="13812345678")
+    path = tmp_path / "社情民意台账.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    assert page.export_opinions()
+    qtbot.waitUntil(lambda: "导出完成" in messages_log.texts(), timeout=30_000)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    assert page.import_opinions()
+    qtbot.waitUntil(lambda: page.summary_dialog is not None, timeout=30_000)
+    assert "拒绝 0 条" in page.summary_dialog.headline.text()
+    assert len(opinion_list.search_ids(db, opinion_list.OpinionFilter())) == 1  # nothing twice
+    page.summary_dialog.close()

@@ -286,7 +286,7 @@ def test_deleting_a_unit_that_handled_an_item_is_refused(
     assert kinds == ["ask", "warn"]
     _kind, title, text, _detail = messages_log.shown[-1]
     assert title == "不能删除"
-    assert text == "“镇交通运输管理所”已承办过社情民意，不能删除，可改为停用。"
+    assert text == "“镇交通运输管理所”已承办过社情民意或代表建议，不能删除，可改为停用。"
     assert dialog.row_named("镇交通运输管理所") is not None
 
     messages_log.answer = False

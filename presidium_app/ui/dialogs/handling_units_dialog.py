@@ -64,13 +64,13 @@ UNIT_COLUMNS: list[Column[UnitRow]] = [
     Column("联系人", lambda r: r.contact_person, "联系人姓"),
     Column("电话", lambda r: r.phone, "0794-63210000"),
     Column("状态", lambda r: "在用" if r.active else "已停用", "已停用"),
-    Column("在办", lambda r: _count(r.load.opinions_open), "在办"),
-    Column("逾期", lambda r: _count(r.load.opinions_overdue), "逾期"),
+    Column("在办", lambda r: _count(r.load.opinions_open + r.load.suggestions_open), "在办"),
+    Column("逾期", lambda r: _count(r.load.overdue_total), "逾期"),
     Column("协办中", lambda r: _count(r.load.assisting_open), "协办中"),
 ]
 STATUS, OPEN, LATE, ASSISTING = 3, 4, 5, 6
 HEADER_TIPS = {
-    OPEN: "作为主办单位、已交办尚未答复的社情民意件数",
+    OPEN: "作为主办单位、已交办尚未答复的社情民意和代表建议件数",
     LATE: "在办事项中已过办理期限的件数（期限当天不算逾期）",
     ASSISTING: "作为协办单位、主办单位尚未答复的件数",
 }
@@ -260,8 +260,8 @@ class HandlingUnitsDialog(QDialog):
         if not rows:
             self.summary.setText("还没有承办单位，请在下方填写后添加")
         else:
-            open_items = sum(r.load.opinions_open for r in rows)
-            late = sum(r.load.opinions_overdue for r in rows)
+            open_items = sum(r.load.opinions_open + r.load.suggestions_open for r in rows)
+            late = sum(r.load.overdue_total for r in rows)
             text = f"共 {len(rows)} 个单位（在用 {active} 个）；主办在办 {open_items} 件"
             self.summary.setText(text + (f"，其中逾期 {late} 件" if late else ""))
         if select_id is not None:

@@ -47,8 +47,9 @@ from presidium_app.services import handling_units, mailbox, opinion_list
 from presidium_app.services.errors import NotFound
 from presidium_app.services.mailbox import TransitionRefused
 from presidium_app.services.opinion_list import TABS, EventInfo, OpinionDetail, OpinionFilter
-from presidium_app.ui import messages
+from presidium_app.ui import ledger_actions, messages
 from presidium_app.ui.context import AppContext
+from presidium_app.ui.dialogs.handling_units_dialog import HandlingUnitsDialog
 from presidium_app.ui.dialogs.opening_dialog import OpeningDialog
 from presidium_app.ui.dialogs.opinion_action_dialog import OpinionActionDialog
 from presidium_app.ui.dialogs.opinion_dialog import OpinionDialog
@@ -354,6 +355,8 @@ class MailboxPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.dialog: Any = None
+        self.units_dialog: HandlingUnitsDialog | None = None
+        self.summary_dialog: Any = None
         self.menu: QMenu | None = None
         self._loading_filters = False
         self._detail: OpinionDetail | None = None
@@ -372,6 +375,14 @@ class MailboxPage(QWidget):
                                        "打开所选条目的下一步（回车或双击）")
         self.convert_action = make_action(self, "转为代表建议", self.convert_selected, None,
                                           "把这条意见转为代表建议")
+        self.units_action = make_action(self, "承办单位", self.open_units, "Ctrl+U",
+                                        "承办单位名录：联系人、电话、在办和逾期件数")
+        self.import_action = make_action(self, "导入台账…", self.import_opinions, "Ctrl+I",
+                                         "从Excel社情民意台账导入，有误的行会逐行列出")
+        self.export_action = make_action(self, "导出台账…", self.export_opinions, "Ctrl+E",
+                                         "把全部条目导出为Excel台账（含反映人信息，仅供内部使用）")
+        self.template_action = make_action(self, "下载空白模板…", self.save_template, None,
+                                           "下载社情民意台账的空白模板")
         make_action(self, "查找", self.focus_search, "Ctrl+F")
         make_action(self, "刷新", self.reload, "F5")
 
@@ -394,6 +405,13 @@ class MailboxPage(QWidget):
         self.search.setToolTip("输入即筛选（Ctrl+F）。可用空格分开多个词，须同时满足。")
         top.addWidget(self.search, 1)
         top.addStretch(0)
+        ledger = QPushButton("Excel台账")
+        ledger.setToolTip("导入、导出社情民意台账，或下载空白模板（Ctrl+I 导入，Ctrl+E 导出）")
+        menu = QMenu(ledger)
+        menu.addActions([self.import_action, self.export_action, self.template_action])
+        ledger.setMenu(menu)
+        top.addWidget(ledger)
+        top.addWidget(action_button(self.units_action))
         top.addWidget(action_button(self.opening_action))
         top.addWidget(action_button(self.register_action, primary=True))
         layout.addLayout(top)
@@ -657,6 +675,29 @@ class MailboxPage(QWidget):
     def activate(self) -> None:
         """Called by the main window each time the page is shown."""
         self.reload()
+
+    def open_units(self) -> HandlingUnitsDialog:
+        """The units directory; choosing a unit lists its items here."""
+        dialog = HandlingUnitsDialog(self.ctx, self, show_items=True)
+        self.units_dialog = dialog
+        dialog.unit_chosen.connect(self.show_unit)
+        dialog.units_changed.connect(self.reload_filters)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
+        return dialog
+
+    def import_opinions(self) -> bool:
+        def imported(_outcome: object, dialog: object) -> None:
+            self.summary_dialog = dialog
+            self.reload()
+
+        return ledger_actions.import_ledger(self, self.ctx, "opinions", imported)
+
+    def export_opinions(self) -> bool:
+        return ledger_actions.export_ledger(self, self.ctx, "opinions")
+
+    def save_template(self) -> bool:
+        return ledger_actions.save_template(self, self.ctx, "opinions")
 
     def reload(self) -> None:
         """Read everything again (F5): lists, rows (a day may have passed: overdue moves)."""

@@ -406,8 +406,8 @@ class SettingsPage(QWidget):
             return
         workload = handling_units.unit_workload(self.ctx.db, dt.date.today())
         active = sum(1 for u in units if u.active)
-        open_items = sum(w.opinions_open for w in workload.values())
-        late = sum(w.opinions_overdue for w in workload.values())
+        open_items = sum(w.opinions_open + w.suggestions_open for w in workload.values())
+        late = sum(w.overdue_total for w in workload.values())
         text = f"名录中 {len(units)} 个单位（在用 {active} 个），在办 {open_items} 件"
         if late:
             text += f"，<span style='color:#b42318'>逾期 {late} 件</span>"
