@@ -196,6 +196,7 @@ def fill_mailbox(
         if channel == Channel.MAILBOX and opened_on is None:
             channel = Channel.VISIT
         items.append((received, channel, opened_on if channel == Channel.MAILBOX else None))
+    items.sort(key=lambda item: item[2] or item[0])  # numbered in the order registered
     opening_ids = {}
     for on in openings:
         first, second = rng.choice(OPENERS)

@@ -291,6 +291,11 @@ def _shoot_all(tmp: Path, outdir: Path) -> int:
                 _select_training_session(page)
             if area.key == "activities" and photographed is not None:
                 page.select_id(photographed)
+            if area.key == "mailbox":  # an overdue item, with its steps
+                page.set_tab("overdue")
+                page.select_id(page.model.id_at(0))
+            if area.key == "suggestions":
+                page.select_id(page.model.id_at(0))
             settle()
             shoot(window, f"{number:02d}-{area.title}.png")
 
