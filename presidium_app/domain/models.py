@@ -25,6 +25,7 @@ from presidium_app.domain.suggestions import (
 )
 from presidium_app.domain.township import Term, Township
 from presidium_app.domain.training import TrainingPlan, TrainingSession
+from presidium_app.domain.wall_rules import WallRule
 
 __all__ = [
     "Activity",
@@ -56,4 +57,5 @@ __all__ = [
     "Township",
     "TrainingPlan",
     "TrainingSession",
+    "WallRule",
 ]
