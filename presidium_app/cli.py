@@ -100,7 +100,16 @@ def _build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     command("check", "检查数据库完整性、结构版本、照片和活动附件文件；不修改任何文件")
-    for name, text in (("print", "打印文书"), ("backup", "备份与恢复"), ("user", "账户管理")):
+    printing = command("print", "打印文书：生成 PDF（print --list 列出全部文书）")
+    printing.add_argument("document", nargs="?", metavar="DOCUMENT", help="文书代号，如 sign-in-sheet")
+    printing.add_argument("-o", "--output", type=Path, help="输出的 .pdf 文件")
+    printing.add_argument("--year", type=int, help="年度（默认今年）")
+    printing.add_argument("--id", type=int, dest="object_id", help="要打印的对象编号（活动、培训场次等）")
+    printing.add_argument("--all", action="store_true",
+                          help="该年度的全部对象依次合并为一个 PDF（每份文书各自从第1页编页码）")
+    printing.add_argument("--list", action="store_true", help="列出全部文书：代号和名称，每行一个")
+
+    for name, text in (("backup", "备份与恢复"), ("user", "账户管理")):
         later = command(name, f"{text}（尚未提供）")
         later.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
@@ -223,6 +232,77 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, then replace: never a half-written file."""
+    import os
+    import tempfile
+
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise CliError(f"输出文件夹不存在：{folder}")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise CliError(f"无法写入 {path}：{exc.strerror or exc}") from exc
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _merge(parts: list[bytes]) -> tuple[bytes, int]:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue(), len(writer.pages)
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    """`print --list`, `print KEY -o FILE.pdf [--year Y] [--id N] [--all]`. With --all every object
+    of the year (newest first, as the picker lists them) is printed into the one PDF."""
+    from presidium_app.printing import registry
+
+    if args.list:
+        for spec in registry.DOCUMENTS.values():
+            print(f"{spec.key} {spec.title}")
+        return EXIT_OK
+    if not args.document:
+        raise CliError("请指定要打印的文书（用 print --list 查看全部文书）", EXIT_UNREADABLE)
+    spec = registry.spec(args.document)
+    if args.output is None:
+        raise CliError("请用 -o 指定输出的 PDF 文件", EXIT_UNREADABLE)
+    year = args.year or dt.date.today().year
+    db = _open(args)
+    try:
+        actor = _actor(args)
+        if args.all and spec.needs not in ("year", "none"):
+            ids = [object_id for object_id, _label in registry.choices(db, spec.key, year)]
+            if not ids:
+                raise CliError(f"{year}年没有可打印“{spec.title}”的{registry.NEEDS[spec.needs]}")
+            parts = [registry.render(db, spec.key, registry.PrintRequest(year, i), actor) for i in ids]
+            pdf, pages = _merge([p.pdf for p in parts])
+            count = f"{len(parts)}份，"
+        else:
+            rendered = registry.render(db, spec.key, registry.PrintRequest(year, args.object_id), actor)
+            pdf, pages, count = rendered.pdf, rendered.pages, ""
+    finally:
+        db.dispose()
+    write_atomically(args.output, pdf)
+    print(f"已生成{spec.title}：{args.output}（{count}共{pages}页）")
+    return EXIT_OK
+
+
 def cmd_later(args: argparse.Namespace) -> int:
     raise CliError(f"“{args.command}”命令尚未提供，将在后续版本中实现")
 
@@ -234,7 +314,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "stats": cmd_stats,
     "check": cmd_check,
-    "print": cmd_later,
+    "print": cmd_print,
     "backup": cmd_later,
     "user": cmd_later,
 }
