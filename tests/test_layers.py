@@ -9,7 +9,7 @@ from pathlib import Path
 import presidium_app
 
 PACKAGE = Path(presidium_app.__file__).parent
-QT_FREE = ["domain", "services", "storage", "ledgers", "reports"]
+QT_FREE = ["domain", "services", "storage", "ledgers", "printing", "printing/documents"]
 
 
 def _modules() -> list[str]:
@@ -18,7 +18,8 @@ def _modules() -> list[str]:
         folder = PACKAGE / layer
         if folder.is_dir():
             names += [
-                f"presidium_app.{layer}.{p.stem}" for p in sorted(folder.glob("*.py")) if p.stem != "__init__"
+                f"presidium_app.{layer.replace('/', '.')}.{p.stem}"
+                for p in sorted(folder.glob("*.py")) if p.stem != "__init__"
             ]
     return names
 
