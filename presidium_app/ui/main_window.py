@@ -42,7 +42,7 @@ AREAS = (
     Area("mailbox", "社情民意", True),
     Area("suggestions", "代表建议", True),
     Area("training", "学习培训", True),
-    Area("printing", "打印中心", False),
+    Area("printing", "打印中心", True),
     Area("stats", "统计", False),
     Area("settings", "设置", True),
     Area("audit", "操作日志", True),
@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         from presidium_app.ui.pages.home import HomePage
         from presidium_app.ui.pages.mailbox import MailboxPage
         from presidium_app.ui.pages.placeholder import PlaceholderPage
+        from presidium_app.ui.pages.printing import PrintingPage
         from presidium_app.ui.pages.roster import RosterPage
         from presidium_app.ui.pages.settings import SettingsPage
         from presidium_app.ui.pages.suggestions import SuggestionsPage
@@ -179,6 +180,7 @@ class MainWindow(QMainWindow):
             "training": lambda: TrainingPage(self.ctx),
             "mailbox": lambda: MailboxPage(self.ctx),
             "suggestions": suggestions,
+            "printing": lambda: PrintingPage(self.ctx),
         }
         for area in AREAS:
             if not area.built:
