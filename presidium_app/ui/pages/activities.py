@@ -49,6 +49,7 @@ from presidium_app.ui.widgets.attachments import AttachmentsStrip
 from presidium_app.ui.widgets.attendance import deputy_labels, roster_names
 from presidium_app.ui.widgets.choices import enum_member
 from presidium_app.ui.widgets.dates import DATE_FORMAT, from_qdate, to_qdate
+from presidium_app.ui.widgets.print_button import print_button
 from presidium_app.ui.widgets.shortcuts import widget_shortcut
 from presidium_app.ui.widgets.table import configure_record_table
 
@@ -394,6 +395,10 @@ class ActivitiesPage(QWidget):
         top.addStretch(0)
         for action in (self.import_action, self.export_action, self.template_action):
             top.addWidget(action_button(action))
+        self.print_button = print_button(
+            self, ("activity-notice", "sign-in-sheet", "activity-record", "voter-reception-record"),
+            self.selected_id)
+        top.addWidget(self.print_button)
         layout.addLayout(top)
 
         filters = QHBoxLayout()

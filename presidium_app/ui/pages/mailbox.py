@@ -57,6 +57,7 @@ from presidium_app.ui.models.opinion_model import CONTENT_COLUMN, OpinionModel
 from presidium_app.ui.prefs import Option
 from presidium_app.ui.widgets.actions import action_button, make_action
 from presidium_app.ui.widgets.dates import OptionalDateEdit
+from presidium_app.ui.widgets.print_button import print_button
 from presidium_app.ui.widgets.shortcuts import widget_shortcut
 from presidium_app.ui.widgets.table import configure_record_table
 
@@ -411,6 +412,10 @@ class MailboxPage(QWidget):
         menu.addActions([self.import_action, self.export_action, self.template_action])
         ledger.setMenu(menu)
         top.addWidget(ledger)
+        self.print_button = print_button(
+            self, ("opinion-form", "assignment-slip", "reply-form", "satisfaction-form", "mailbox-ledger",
+                   "public-results"), self.selected_id)
+        top.addWidget(self.print_button)
         top.addWidget(action_button(self.units_action))
         top.addWidget(action_button(self.opening_action))
         top.addWidget(action_button(self.register_action, primary=True))

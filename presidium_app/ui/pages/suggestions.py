@@ -61,6 +61,7 @@ from presidium_app.ui.prefs import Option
 from presidium_app.ui.widgets.actions import action_button, make_action
 from presidium_app.ui.widgets.choices import enum_member
 from presidium_app.ui.widgets.dates import OptionalDateEdit
+from presidium_app.ui.widgets.print_button import print_button
 from presidium_app.ui.widgets.shortcuts import widget_shortcut
 from presidium_app.ui.widgets.table import configure_record_table
 
@@ -442,6 +443,8 @@ class SuggestionsPage(QWidget):
         top.addWidget(self.search, 1)
         top.addStretch(0)
         self.edit_button = action_button(self.edit_action)
+        self.print_button = print_button(self, ("suggestion-form",), self.selected_id)
+        top.addWidget(self.print_button)
         top.addWidget(self.edit_button)
         top.addWidget(action_button(self.add_action, primary=True))
         layout.addLayout(top)

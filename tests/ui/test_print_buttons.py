@@ -1,0 +1,37 @@
+"""打印 where the data lives: a page's 打印 menu opens 打印中心 on that document and record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from presidium_app.domain.enums import ActivityType
+from tests.test_training import add_deputy, record
+
+
+def test_the_activity_page_prints_the_selected_activity_s_sign_in_sheet(
+        qtbot: Any, window: Any, db: Any, actor: Any) -> None:
+    deputy = add_deputy(db, actor, "张三", 1)[1]
+    activity_id = record(db, actor, ActivityType.INSPECTION, dt.date.today(), [deputy], "视察饮水工程")
+    page = window.show_page("activities")
+    page.activate()
+    page.select_id(activity_id)
+    menu = page.print_button.menu()
+    menu.aboutToShow.emit()
+    titles = {action.text(): action for action in menu.actions()}
+    assert {"活动通知", "签到表", "活动记录"} <= set(titles)
+    assert titles["签到表"].isEnabled()
+    titles["签到表"].trigger()
+    printing = window.stack.currentWidget()
+    assert printing is window.page("printing")
+    assert printing.current_key() == "sign-in-sheet" and printing.current_object_id() == activity_id
+    qtbot.waitUntil(lambda: printing.rendering is None and printing.rendered is not None, timeout=30_000)
+    assert printing.rendered.pages >= 1
+
+
+def test_record_documents_are_disabled_while_nothing_is_selected(window: Any) -> None:
+    page = window.show_page("suggestions")
+    page.select_id(None)
+    menu = page.print_button.menu()
+    menu.aboutToShow.emit()
+    assert [a.isEnabled() for a in menu.actions()] == [False] * len(menu.actions())
