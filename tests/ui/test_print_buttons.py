@@ -35,3 +35,21 @@ def test_record_documents_are_disabled_while_nothing_is_selected(window: Any) ->
     menu = page.print_button.menu()
     menu.aboutToShow.emit()
     assert [a.isEnabled() for a in menu.actions()] == [False] * len(menu.actions())
+
+
+def test_the_wall_rules_text_is_edited_from_the_print_center(
+        qtbot: Any, window: Any, db: Any, messages_log: Any) -> None:
+    from presidium_app.printing import registry
+
+    page = window.show_page("printing")
+    if "wall-rules" not in registry.DOCUMENTS:
+        assert not page.rules_button.isVisible()
+        return
+    page.select_document("wall-rules")
+    assert page.rules_button.isVisible()
+    dialog = page.edit_wall_rules()
+    dialog.text.setPlainText("一、本乡镇自定的第一条。")
+    assert dialog.save()
+    dialog.close()
+    qtbot.waitUntil(lambda: page.rendering is None and page.rendered is not None, timeout=30_000)
+    assert page.rendered.pages == 8

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QProgressBar,
+    QPushButton,
     QSpinBox,
     QSplitter,
     QTreeWidget,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 from presidium_app.services.progress import Cancelled, Progress
 from presidium_app.ui import messages, printing_actions
 from presidium_app.ui.context import AppContext
+from presidium_app.ui.dialogs.wall_rules_dialog import WallRulesDialog
 from presidium_app.ui.operations import error_text, run_operation
 from presidium_app.ui.widgets.actions import action_button, make_action
 from presidium_app.ui.widgets.pdf_preview import PdfPreview, zoom_key
@@ -79,6 +81,7 @@ class PrintingPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.rendered: Any = None                # the last RenderedDocument
+        self.rules_dialog: WallRulesDialog | None = None
         self.rendered_for: Params | None = None  # what it was rendered for
         self.rendering: Params | None = None     # a render under way
         self.last_saved: Path | None = None
@@ -209,6 +212,11 @@ class PrintingPage(QWidget):
         self.personal_note.setStyleSheet("QLabel#personalNote { color: #b54708; background: #fff4e5;"
                                          " border-radius: 4px; padding: 4px 8px; }")
         form.addWidget(self.personal_note, 4, 0, 1, 2)
+        self.rules_button = QPushButton("编辑制度文本…")
+        self.rules_button.setToolTip("修改上墙制度的名称和内容；未修改的使用软件提供的默认文本")
+        self.rules_button.clicked.connect(self.edit_wall_rules)
+        self.rules_button.hide()
+        form.addWidget(self.rules_button, 4, 0, 1, 2)
 
         buttons = QHBoxLayout()
         buttons.setSpacing(6)
@@ -347,6 +355,7 @@ class PrintingPage(QWidget):
         self.object_caption.setVisible(has_object)
         self.object.setVisible(has_object)
         self.personal_note.setVisible(bool(spec is not None and spec.personal))
+        self.rules_button.setVisible(spec is not None and spec.key.startswith("wall-rules"))
         self.fill_choices()
 
     def _year_changed(self, _year: int) -> None:
@@ -542,6 +551,20 @@ class PrintingPage(QWidget):
         return printing_actions.save_pdf(self, self.ctx, document.pdf, document.title, saved)
 
     # -- other pages ---------------------------------------------------------------------------
+    def edit_wall_rules(self) -> WallRulesDialog:
+        """The rule texts; once the dialog closes, the preview shows what was saved."""
+        dialog = WallRulesDialog(self.ctx, self)
+        self.rules_dialog = dialog
+
+        def closed() -> None:
+            self.rendered = None  # the texts may have changed
+            self.preview()
+            dialog.deleteLater()
+
+        dialog.finished.connect(lambda _r: closed())
+        dialog.open()
+        return dialog
+
     def open_document(self, key: str, year: int | None = None, object_id: int | None = None) -> bool:
         """Select document `key` (for `year`, on object `object_id`) and preview it. Other pages
         call this from their 打印 buttons. False when the document is unknown or incomplete."""
