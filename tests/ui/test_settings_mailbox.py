@@ -350,3 +350,12 @@ def test_the_settings_page_opens_the_directory(
     assert dialog.show_items()
     assert requested == [unit.id]
     qtbot.waitUntil(lambda: page.units_dialog is None)
+
+
+def test_settings_name_the_font_of_each_printing_role(window: Any) -> None:
+    from presidium_app.printing import fonts
+
+    page = window.show_page("settings")
+    text = page.font_lines.text()
+    assert text.splitlines() == fonts.font_report()
+    assert text.startswith("标题：") and "正文：" in text

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from presidium_app.printing import fonts
 from presidium_app.services import handling_units, mailbox, organisation, township
 from presidium_app.services import settings as app_settings
 from presidium_app.services.errors import Conflict, ServiceError, ValidationFailed
@@ -143,6 +144,7 @@ class SettingsPage(QWidget):
         grid.addWidget(self.calendar_box, 3, 1)
         grid.addWidget(self._choices_box("village"), 4, 0)
         grid.addWidget(self._choices_box("category"), 4, 1)
+        grid.addWidget(self._fonts_box(), 5, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
@@ -396,6 +398,23 @@ class SettingsPage(QWidget):
         layout.addWidget(hint)
         editor.saved.connect(self.mailbox_lists_changed)
         layout.addWidget(editor)
+        return box
+
+    # -- printing fonts ----------------------------------------------------------------------
+    def _fonts_box(self) -> QGroupBox:
+        """The font each role of the printed documents uses on this computer (PRINTING.md), so
+        the office sees at once when a document would print without an embedded Chinese font."""
+        box = QGroupBox("打印字体")
+        layout = QVBoxLayout(box)
+        hint = QLabel("打印中心按公文格式的字体要求，在本机已安装的字体中依次选用。"
+                      "安装方正小标宋、仿宋_GB2312、楷体_GB2312等字体后重新启动软件即可使用。")
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        self.font_lines = QLabel("\n".join(fonts.font_report()))
+        self.font_lines.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.font_lines.setWordWrap(True)
+        layout.addWidget(self.font_lines)
         return box
 
     # -- handling units ----------------------------------------------------------------------
