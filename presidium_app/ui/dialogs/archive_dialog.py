@@ -41,11 +41,12 @@ from presidium_app.services.township import TermInfo
 from presidium_app.ui import messages
 from presidium_app.ui.context import AppContext
 from presidium_app.ui.dialogs.award_dialog import AwardDialog
+from presidium_app.ui.widgets.print_button import open_in_print_center
 
 NUMERALS = "一二三四五六七八九十"
 SCORE_ANCHOR, RULES_ANCHOR = "score", "rules"
 REMOVE_AWARD, ADD_AWARD = "award-remove:", "award-add"
-PRINT_NOTE = "打印履职档案将在“打印中心”提供（后续版本），届时按这里的8个部分成册。"
+PRINT_NOTE = "打印时按这里的8个部分成册（在打印中心预览后打印或另存为PDF）。"
 
 # Units of the figures a part counts (services.archive's `counts` keys); attendance is 次.
 COUNT_UNITS = {"届次": "届", "学时": "学时", "代表建议": "件", "收集意见": "次", "表彰": "项"}
@@ -341,6 +342,10 @@ class ArchiveDialog(QDialog):
         self.print_note.setObjectName("hint")
         self.print_note.setWordWrap(True)
         bottom.addWidget(self.print_note, 1)
+        self.print_button = QPushButton("打印…")
+        self.print_button.setToolTip("在打印中心预览并打印这份履职档案（Ctrl+P）")
+        self.print_button.clicked.connect(self.print_archive)
+        bottom.addWidget(self.print_button)
         self.add_award_button = QPushButton("添加表彰奖励…")
         self.add_award_button.setToolTip("记入“表彰奖励”部分（Ctrl+N）")
         self.add_award_button.clicked.connect(self.add_award)
@@ -352,6 +357,7 @@ class ArchiveDialog(QDialog):
         bottom.addWidget(close)
         layout.addLayout(bottom)
         QShortcut(QKeySequence("Ctrl+N"), self, self.add_award)
+        QShortcut(QKeySequence("Ctrl+P"), self, self.print_archive)
         QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self._step_period(1))
         QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self._step_period(-1))
 
@@ -498,6 +504,14 @@ class ArchiveDialog(QDialog):
             self.remove_award(int(target.removeprefix(REMOVE_AWARD)))
 
     # -- awards ---------------------------------------------------------------------------------
+    def print_archive(self) -> bool:
+        """Close and show the archive of the chosen year in 打印中心 (a whole term prints the
+        current year, the unit the printed archive is kept by)."""
+        target = self.parentWidget()
+        year = self.period.currentData() or dt.date.today().year
+        self.accept()
+        return target is not None and open_in_print_center(target, "deputy-archive", self.deputy_id, year)
+
     def add_award(self) -> AwardDialog | None:
         if self.archive is None:
             return None
