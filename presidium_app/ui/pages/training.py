@@ -41,6 +41,7 @@ from presidium_app.ui.models.training_models import (
     is_overdue,
 )
 from presidium_app.ui.widgets.actions import action_button, make_action
+from presidium_app.ui.widgets.print_button import print_button
 from presidium_app.ui.widgets.shortcuts import widget_shortcut
 from presidium_app.ui.widgets.table import configure_record_table
 
@@ -196,6 +197,10 @@ class TrainingPage(QWidget):
         top.addStretch(1)
         for action in (self.import_action, self.export_action, self.template_action):
             top.addWidget(action_button(action))
+        self.print_button = print_button(
+            self, ("training-plan", "training-notice", "training-sign-in-sheet"), self.selected_id,
+            self.current_year)
+        top.addWidget(self.print_button)
         layout.addLayout(top)
 
         self.plan_body = self._build_plan_body()
