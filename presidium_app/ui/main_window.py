@@ -184,7 +184,8 @@ class MainWindow(QMainWindow):
         }
         for area in AREAS:
             if not area.built:
-                factories[area.key] = partial(PlaceholderPage, area.key)
+                built = [a.title for a in AREAS if a.built]
+                factories[area.key] = partial(PlaceholderPage, area.key, built)
         return factories
 
     def page(self, key: str) -> Any:

@@ -60,6 +60,7 @@ def test_placeholder_pages_say_they_are_not_built(window: Any, title: str) -> No
     assert "尚未开发" in text
     assert "目前不能使用" in text
     assert "建成后将可以" in text
+    assert "现在可以使用的部分：工作台、代表名册、代表活动、社情民意" in text  # read from AREAS
     assert not page.findChildren(type(window.nav))  # nothing pretends to hold records
 
 
