@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -35,6 +37,8 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     Image,
+    NextPageTemplate,
+    PageBreak,
     PageTemplate,
     Spacer,
     Table,
@@ -375,7 +379,12 @@ class Document:
         canvas.restoreState()
 
     def render(self) -> RenderedDocument:
-        """Lay out the story: the PDF and its number of pages."""
+        """Lay out the story: the PDF and its number of pages. Inside `collecting()` nothing is laid
+        out: the document is handed to the collector and an empty RenderedDocument comes back."""
+        collector = _COLLECTING.get()
+        if collector is not None:
+            collector.append(self)
+            return RenderedDocument(b"", 0, self.doc_title)
         buffer = io.BytesIO()
         self.pages = 0
         if not self.story:
@@ -462,3 +471,171 @@ def photo(path: Path, max_width: float, max_height: float, fallback: Flowable) -
     scale = min(max_width / width, max_height / height)
     buffer.seek(0)
     return Image(buffer, width=width * scale, height=height * scale)
+
+
+# --- several documents in one PDF (the year's binder) ---------------------------------------------
+#
+# Rendering each document separately and merging the PDFs embeds the font subsets once per document
+# (slow, and a large file). Instead the documents are built as usual inside `collecting()`, which
+# keeps their stories, and `render_sections` lays all the stories out as one reportlab document:
+# one page template per section (its own page size, margins, header), a page break between
+# sections, the page numbers running through the whole PDF.
+
+_COLLECTING: ContextVar[list[Document] | None] = ContextVar("presidium_collecting", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[list[Document]]:
+    """Within the block, `Document.render()` lays nothing out: each document lands in the list
+    yielded (with its story), and render returns an empty RenderedDocument (no PDF, 0 pages). A
+    document's `build` that returns `doc.render()` can so be put into a binder unchanged."""
+    documents: list[Document] = []
+    token = _COLLECTING.set(documents)
+    try:
+        yield documents
+    finally:
+        _COLLECTING.reset(token)
+
+
+@dataclass
+class Section:
+    """One document of a multi-document PDF; `render_sections` sets its first page and page
+    count (page numbers of the whole PDF, from 1)."""
+
+    document: Document
+    first_page: int = 0
+    pages: int = 0
+
+
+class PageRefs:
+    """Page numbers known only once the whole PDF is laid out (an index naming the first page of
+    sections that follow it). `cell(target)` is a table cell showing the first page of section
+    `target`; `render_sections` fills them in. Each is a PDF form: referenced where the cell is
+    drawn, defined after the last page, so one pass of layout is enough (the index's size does not
+    depend on the numbers)."""
+
+    def __init__(self, fonts: FontSet, size: float, leading: float) -> None:
+        self.fonts = fonts
+        self.size = size
+        self.leading = leading
+        self._cells: list[_PageRef] = []
+
+    def cell(self, target: int) -> Flowable:
+        ref = _PageRef(self, len(self._cells), target)
+        self._cells.append(ref)
+        return ref
+
+    def define(self, canvas: Any, first_pages: Sequence[int]) -> None:
+        """Define the form of every cell drawn: the number centred where the cell was drawn."""
+        font = self.fonts.name("body")
+        for ref in self._cells:
+            if ref.drawn_at is None:
+                continue
+            x, y, width = ref.drawn_at
+            canvas.beginForm(ref.form_name, 0, 0, _A3_W * 2, _A3_H * 2)
+            canvas.setFont(font, self.size)
+            canvas.drawCentredString(x + width / 2, y, str(first_pages[ref.target]))
+            canvas.endForm()
+
+
+class _PageRef(Flowable):
+    def __init__(self, refs: PageRefs, number: int, target: int) -> None:
+        super().__init__()
+        self.refs = refs
+        self.target = target
+        self.form_name = f"pageref{number}"
+        self.drawn_at: tuple[float, float, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, self.refs.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        baseline = self.height - self.refs.leading / 2 - 0.38 * self.refs.size
+        x0, y0 = canvas.absolutePosition(0, baseline)
+        x1, _y1 = canvas.absolutePosition(self.width, baseline)
+        self.drawn_at = (x0, y0, x1 - x0)
+        # The form holds page coordinates: draw it with the page's own coordinate system, so text
+        # extraction (which ignores a form's placement) reads the right positions too.
+        a, b, c, d, e, f = canvas._currentMatrix
+        det = a * d - b * c
+        canvas.saveState()
+        canvas.transform(d / det, -b / det, -c / det, a / det, (c * f - d * e) / det,
+                         (b * e - a * f) / det)
+        canvas.doForm(self.form_name)
+        canvas.restoreState()
+
+
+class _SectionStart(Flowable):
+    """A marker of no size opening a section: tells `render_sections` the page it starts on."""
+
+    _ZEROSIZE = True
+
+    def __init__(self, index: int, started: Callable[[int, int], None]) -> None:
+        super().__init__()
+        self.index = index
+        self.started = started
+        self.width = self.height = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        self.started(self.index, self.canv.getPageNumber())
+
+
+def render_sections(sections: Sequence[Section], *, title: str, township: str = "",
+                    refs: PageRefs | None = None,
+                    on_section: Callable[[int], None] | None = None) -> RenderedDocument:
+    """Lay out several documents (collected with `collecting()`) as one PDF: each starts on a new
+    page in its own layout, page numbers run through (a board, which has none on its own, gets
+    one here so every page of a binder is numbered). `on_section(i)` is called as section i starts
+    to be laid out (progress; it may raise to cancel). Sets each section's first page and page
+    count; `refs` are the page references of an index among the sections."""
+    if not sections:
+        raise ValueError("render_sections needs at least one section")
+    buffer = io.BytesIO()
+    first_layout = sections[0].document.layout
+    starts = [0] * len(sections)
+    last_page = 0
+
+    def started(index: int, page: int) -> None:
+        starts[index] = page
+        if on_section is not None:
+            on_section(index)
+
+    def decorate(document: Document, canvas: Any, doc: Any) -> None:
+        nonlocal last_page
+        last_page = max(last_page, canvas.getPageNumber())
+        document._decorate(canvas, doc)
+        if not document.layout.page_numbers:
+            canvas.saveState()
+            draw_page_number(canvas, document.layout, canvas.getPageNumber(), document.fonts.name("body"))
+            canvas.restoreState()
+
+    template = BaseDocTemplate(buffer, pagesize=first_layout.pagesize, title=title, author=township,
+                               creator="主席团工作台", subject=title, invariant=1)
+    templates: list[PageTemplate] = []
+    story: list[Flowable] = []
+    for index, section in enumerate(sections):
+        layout = section.document.layout
+        frame = Frame(layout.left, layout.bottom, layout.width, layout.height, id=f"text{index}",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        templates.append(PageTemplate(
+            id=f"s{index}", frames=[frame], pagesize=layout.pagesize,
+            onPage=lambda canvas, doc, document=section.document: decorate(document, canvas, doc)))
+        if index:
+            story += [NextPageTemplate(f"s{index}"), PageBreak()]
+        story.append(_SectionStart(index, started))
+        story.extend(section.document.story or [Spacer(1, 1)])
+    template.addPageTemplates(templates)
+    template._doSave = 0  # the page references are defined after the last page, then saved
+    template.build(story)
+    for index, section in enumerate(sections):
+        following = starts[index + 1] if index + 1 < len(sections) else last_page + 1
+        section.first_page, section.pages = starts[index], following - starts[index]
+    if refs is not None:
+        refs.define(template.canv, starts)
+    template.canv.save()
+    return RenderedDocument(buffer.getvalue(), last_page, title)

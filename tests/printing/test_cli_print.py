@@ -25,7 +25,7 @@ def test_list_prints_one_document_a_line_key_then_title(capsys: pytest.CaptureFi
     lines = out.splitlines()
     assert [line.split()[0] for line in lines] == list(registry.DOCUMENTS)
     for line, spec in zip(lines, registry.DOCUMENTS.values(), strict=True):
-        assert re.fullmatch(r"[a-z]+(-[a-z]+)* \S+", line)
+        assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)* \S+", line)  # deputy-board-a3
         assert line == f"{spec.key} {spec.title}"
     assert "binder" not in registry.DOCUMENTS or "binder" in out
 

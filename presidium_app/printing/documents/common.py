@@ -8,18 +8,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from presidium_app.domain.activities import Activity, Participation
 from presidium_app.domain.deputies import Deputy, DeputyGroup, Mandate
-from presidium_app.domain.enums import ActivityType, AttachmentKind, Attendance
+from presidium_app.domain.enums import ActivityType, AttachmentKind, Attendance, OpinionStatus
 from presidium_app.domain.mailbox import Opinion
 from presidium_app.domain.suggestions import Suggestion
 from presidium_app.domain.training import TrainingPlan, TrainingSession
 from presidium_app.printing.model import UnknownDocument, cn_date, cn_time, cn_weekday
-from presidium_app.services import activities, attachments, township
+from presidium_app.services import activities, attachments, opinion_list, township
 from presidium_app.services.errors import NotFound
+from presidium_app.services.masking import mask_name, public_submitter
 from presidium_app.services.rules import term_for_year, year_window
 from presidium_app.storage.database import Database
 
@@ -234,13 +237,15 @@ def object_choices(db: Database, needs: str, year: int) -> list[tuple[int, str]]
             rows = session.execute(
                 select(Opinion.id, Opinion.seq, Opinion.received_on, Opinion.content)
                 .where(Opinion.year == year).order_by(Opinion.received_on.desc(), Opinion.id.desc()))
-            return [(i, f"{year}-{seq:03d} {d.isoformat()} {_short(c)}") for i, seq, d, c in rows]
+            return [(i, f"{year}-{seq:04d} {d.isoformat()} {_short(c)}") for i, seq, d, c in rows]
         if needs == "suggestion":
             rows = session.execute(
                 select(Suggestion.id, Suggestion.seq, Suggestion.submitted_on, Suggestion.title)
                 .where(Suggestion.year == year)
                 .order_by(Suggestion.submitted_on.desc(), Suggestion.id.desc()))
             return [(i, f"{year}-{seq:03d} {d.isoformat()} {t}") for i, seq, d, t in rows]
+    if needs == "month":
+        return month_choices(year)
     if needs == "deputy":
         serving = activities.invitable_deputies(db, min(last, dt.date.today()) if first <= dt.date.today()
                                                 else last)
@@ -252,3 +257,134 @@ def object_choices(db: Database, needs: str, year: int) -> list[tuple[int, str]]
 def _short(text: str, limit: int = 30) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- the mailbox documents (社情民意) -------------------------------------------------------------
+
+
+def month_choices(year: int, today: dt.date | None = None) -> list[tuple[int, str]]:
+    """The months of `year` a monthly document can be printed for, newest first: every month of a
+    past year, the months begun so far of the current one."""
+    today = today or dt.date.today()
+    last = today.month if year == today.year else (0 if year > today.year else 12)
+    return [(month, f"{month}月") for month in range(last, 0, -1)]
+
+
+def opinion_detail(db: Database, opinion_id: int | None) -> opinion_list.OpinionDetail:
+    """One opinion with its submitter, units and every step (the internal view: documents that
+    are not internal mask the submitter with `masked_submitter`)."""
+    if opinion_id is None:
+        raise UnknownDocument("须指定社情民意条目（--id）")
+    try:
+        return opinion_list.load_detail(db, opinion_id)
+    except NotFound:
+        raise UnknownDocument(f"没有编号为 {opinion_id} 的社情民意条目") from None
+
+
+def masked_submitter(detail: opinion_list.OpinionDetail, *, phone: bool = True) -> str:
+    """The submitter as a document outside the office shows it (services.masking): 张*丰
+    138****5678, the name alone without `phone`, 匿名 for an anonymous item."""
+    if detail.anonymous or not (detail.submitter_name or detail.submitter_phone):
+        return "匿名"
+    if not phone:
+        return mask_name(detail.submitter_name) or "匿名"
+    return public_submitter(detail.submitter_name, detail.submitter_phone)
+
+
+def opinion_choices(db: Database, year: int, statuses: frozenset[OpinionStatus]) -> list[tuple[int, str]]:
+    """(id, label) of the year's opinions in one of `statuses`, newest first."""
+    with db.session() as session:
+        rows = session.execute(
+            select(Opinion.id, Opinion.year, Opinion.seq, Opinion.received_on, Opinion.content)
+            .where(Opinion.year == year, Opinion.status.in_(sorted(statuses)))
+            .order_by(Opinion.received_on.desc(), Opinion.id.desc()))
+        return [(i, f"{y}-{seq:04d} {d.isoformat()} {_short(c)}") for i, y, seq, d, c in rows]
+
+
+def cn_date_or_blank(day: dt.date | None) -> str:
+    return cn_date(day) if day is not None else ""
+
+
+class CheckBoxes(Flowable):
+    """A row of tick boxes, "☐ 满意　☑ 基本满意　☐ 不满意": the boxes and the tick are drawn, not
+    set as characters (few Chinese fonts carry ☐ and ☑); the labels are text."""
+
+    def __init__(self, options: list[str], chosen: str | None, font: str, size: float) -> None:
+        super().__init__()
+        self.options = options
+        self.chosen = chosen
+        self.font = font
+        self.size = size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = self.size * 1.5
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canvas, size = self.canv, self.size
+        baseline = self.height / 2 - size * 0.36
+        box = size * 0.9
+        bottom = baseline - size * 0.12
+        x = 0.0
+        canvas.saveState()
+        canvas.setFont(self.font, size)
+        for label in self.options:
+            canvas.setLineWidth(0.8)
+            canvas.rect(x, bottom, box, box, stroke=1, fill=0)
+            if label == self.chosen:
+                canvas.setLineWidth(1.6)
+                path = canvas.beginPath()
+                path.moveTo(x + box * 0.18, bottom + box * 0.52)
+                path.lineTo(x + box * 0.42, bottom + box * 0.22)
+                path.lineTo(x + box * 0.85, bottom + box * 0.86)
+                canvas.drawPath(path, stroke=1, fill=0)
+            x += box + size * 0.3
+            canvas.drawString(x, baseline, label)
+            x += stringWidth(label, self.font, size) + size * 2
+        canvas.restoreState()
+
+
+class CutLine(Flowable):
+    """A dashed line across the frame with a word in its middle: where a receipt is torn off."""
+
+    def __init__(self, text: str, font: str, size: float, space: float) -> None:
+        super().__init__()
+        self.text = text
+        self.font = font
+        self.size = size
+        self.space = space
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = self.size * 1.4 + 2 * self.space
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canvas, middle = self.canv, self.height / 2
+        text_width = stringWidth(self.text, self.font, self.size)
+        gap = self.size
+        left_end = (self.width - text_width) / 2 - gap
+        canvas.saveState()
+        canvas.setLineWidth(0.6)
+        canvas.setDash(4, 3)
+        canvas.line(0, middle, left_end, middle)
+        canvas.line(self.width - left_end, middle, self.width, middle)
+        canvas.setFont(self.font, self.size)
+        canvas.drawCentredString(self.width / 2, middle - self.size * 0.36, self.text)
+        canvas.restoreState()
+
+
+class PageMark(Flowable):
+    """A mark of no size that notes the page it lands on (`page`, after the document is built):
+    a document can tell whether its closing went onto a page of its own and lay out again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page: int | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        self.page = int(self.canv.getPageNumber())

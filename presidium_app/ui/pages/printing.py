@@ -49,6 +49,7 @@ REGISTRY_MODULE = "presidium_app.printing.registry"
 # The groups of the document list, by what a document needs, in this order.
 GROUPS = (
     ("year", "年度文档"),
+    ("month", "月度文档"),
     ("activity", "活动"),
     ("training-session", "学习培训"),
     ("opinion", "社情民意"),
@@ -57,6 +58,7 @@ GROUPS = (
     ("none", "通用文档"),
 )
 OBJECT_CAPTIONS = {
+    "month": "月份",
     "activity": "活动",
     "training-session": "培训场次",
     "opinion": "社情民意",
