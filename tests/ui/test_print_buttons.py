@@ -53,3 +53,14 @@ def test_the_wall_rules_text_is_edited_from_the_print_center(
     dialog.close()
     qtbot.waitUntil(lambda: page.rendering is None and page.rendered is not None, timeout=30_000)
     assert page.rendered.pages == 8
+
+
+def test_the_year_s_binder_is_built_with_progress_in_the_background(
+        qtbot: Any, window: Any, db: Any, actor: Any) -> None:
+    deputy = add_deputy(db, actor, "张三", 1)[1]
+    record(db, actor, ActivityType.INSPECTION, dt.date.today(), [deputy], "视察饮水工程")
+    page = window.show_page("printing")
+    assert page.open_document("binder", year=dt.date.today().year)
+    qtbot.waitUntil(lambda: page.rendering is None and page.rendered is not None, timeout=60_000)
+    assert page.rendered.pages >= 3  # the index, then the documents of the year
+    assert page.preview_pane.isVisible()
