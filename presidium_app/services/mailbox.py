@@ -315,19 +315,8 @@ def apply_action_in_session(
     if action in (A.REJECT, A.REDIRECT, A.UNIT_RETURN) and not reason.strip():
         errors["reason"] = f"请填写{action.label}的理由"
     if action == A.ASSIGN:
-        if lead_unit_id is None:
-            errors["lead_unit_id"] = "请选择主办单位"
-        else:
-            unit = session.get(HandlingUnit, lead_unit_id)
-            if unit is None or not unit.active:
-                errors["lead_unit_id"] = "所选主办单位不存在或已停用"
         assisting = list(dict.fromkeys(assisting_unit_ids))
-        if lead_unit_id in assisting:
-            errors["assisting_unit_ids"] = "主办单位不能同时是协办单位"
-        for unit_id in assisting:
-            unit = session.get(HandlingUnit, unit_id)
-            if unit is None or not unit.active:
-                errors["assisting_unit_ids"] = "所选协办单位不存在或已停用"
+        errors.update(check_units(session, lead_unit_id, assisting))
         event.lead_unit_id = lead_unit_id
         event.deadline = deadline or on + dt.timedelta(days=int(values["deadlines.opinion_days"]))
     elif action == A.REDO:
@@ -363,6 +352,25 @@ def apply_action_in_session(
         opinion.deadline = None
     opinion.status = after
     return after
+
+
+def check_units(session: Session, lead_unit_id: int | None, assisting: list[int]) -> dict[str, str]:
+    """Field errors of a 交办 (of an opinion or a suggestion): a lead unit chosen and in use, the
+    assisting units in use and not the lead unit itself."""
+    errors: dict[str, str] = {}
+    if lead_unit_id is None:
+        errors["lead_unit_id"] = "请选择主办单位"
+    else:
+        unit = session.get(HandlingUnit, lead_unit_id)
+        if unit is None or not unit.active:
+            errors["lead_unit_id"] = "所选主办单位不存在或已停用"
+    if lead_unit_id in assisting:
+        errors["assisting_unit_ids"] = "主办单位不能同时是协办单位"
+    for unit_id in assisting:
+        unit = session.get(HandlingUnit, unit_id)
+        if unit is None or not unit.active:
+            errors["assisting_unit_ids"] = "所选协办单位不存在或已停用"
+    return errors
 
 
 def current_assisting_units(db: Database, opinion_id: int) -> list[OpinionAssistingUnit]:

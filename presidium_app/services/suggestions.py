@@ -38,6 +38,7 @@ from presidium_app.domain.suggestions import (
 from presidium_app.services import settings, workdays
 from presidium_app.services.audit import Actor, check_version, now, unit_of_work
 from presidium_app.services.errors import NotFound, ServiceError, ValidationFailed
+from presidium_app.services.mailbox import check_units
 from presidium_app.storage.database import Database
 
 S = SuggestionStatus
@@ -379,7 +380,7 @@ def apply_action_in_session(
         errors["reason"] = "请填写退回的理由"
     if action == A.REFER:
         assisting = list(dict.fromkeys(assisting_unit_ids))
-        errors.update(_check_units(session, lead_unit_id, assisting))
+        errors.update(check_units(session, lead_unit_id, assisting))
         event.lead_unit_id = lead_unit_id
         months = int(values["deadlines.suggestion_months"])
         event.deadline = deadline or workdays.add_months(on, months)
@@ -431,23 +432,6 @@ def apply_action_in_session(
         suggestion.satisfaction = event.satisfaction
     suggestion.status = after
     return after
-
-
-def _check_units(session: Session, lead_unit_id: int | None, assisting: list[int]) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if lead_unit_id is None:
-        errors["lead_unit_id"] = "请选择主办单位"
-    else:
-        unit = session.get(HandlingUnit, lead_unit_id)
-        if unit is None or not unit.active:
-            errors["lead_unit_id"] = "所选主办单位不存在或已停用"
-    if lead_unit_id in assisting:
-        errors["assisting_unit_ids"] = "主办单位不能同时是协办单位"
-    for unit_id in assisting:
-        unit = session.get(HandlingUnit, unit_id)
-        if unit is None or not unit.active:
-            errors["assisting_unit_ids"] = "所选协办单位不存在或已停用"
-    return errors
 
 
 def current_assisting_units(db: Database, suggestion_id: int) -> list[SuggestionAssistingUnit]:

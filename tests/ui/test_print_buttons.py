@@ -56,11 +56,27 @@ def test_the_wall_rules_text_is_edited_from_the_print_center(
 
 
 def test_the_year_s_binder_is_built_with_progress_in_the_background(
-        qtbot: Any, window: Any, db: Any, actor: Any) -> None:
+        qtbot: Any, window: Any, db: Any, actor: Any, monkeypatch: Any) -> None:
+    from presidium_app.printing.documents import binder
+
+    steps: list[tuple[int, int]] = []
+    original = binder.print_binder
+
+    def watched(db: Any, actor: Any, year: int, progress: Any) -> Any:
+        def report(done: int, total: int, text: str = "") -> None:
+            steps.append((done, total))
+            forward(done, total, text)
+
+        forward = progress.report
+        progress.report = report
+        return original(db, actor, year, progress)
+
+    monkeypatch.setattr(binder, "print_binder", watched)
     deputy = add_deputy(db, actor, "张三", 1)[1]
     record(db, actor, ActivityType.INSPECTION, dt.date.today(), [deputy], "视察饮水工程")
     page = window.show_page("printing")
     assert page.open_document("binder", year=dt.date.today().year)
     qtbot.waitUntil(lambda: page.rendering is None and page.rendered is not None, timeout=60_000)
     assert page.rendered.pages >= 3  # the index, then the documents of the year
+    assert len(steps) > 2 and steps[-1][0] == steps[-1][1]  # progress section by section
     assert page.preview_pane.isVisible()

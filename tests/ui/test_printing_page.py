@@ -8,11 +8,8 @@ the document engine is there."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import io
 import os
-import sys
-import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +20,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
+from presidium_app.printing import registry as registry_module
 from presidium_app.services.errors import ServiceError
 from presidium_app.ui import printing_actions
-from presidium_app.ui.pages.printing import PERSONAL_NOTE, REGISTRY_MODULE, PrintingPage
+from presidium_app.ui.pages.printing import PERSONAL_NOTE, PrintingPage
 
 THIS_YEAR = dt.date.today().year
 
@@ -107,17 +105,9 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> FakeRegistry:
         _spec("wall-rules", "制度上墙", "none", False),
     )}
     registry = FakeRegistry(documents)
-    try:
-        module: Any = importlib.import_module(REGISTRY_MODULE)
-    except ImportError:  # the engine is not there yet: a stand-in module
-        module = types.ModuleType(REGISTRY_MODULE)
-        module.PrintRequest = PrintRequest
-        monkeypatch.setitem(sys.modules, REGISTRY_MODULE, module)
-        package = importlib.import_module(REGISTRY_MODULE.rsplit(".", 1)[0])
-        monkeypatch.setattr(package, "registry", module, raising=False)
-    monkeypatch.setattr(module, "DOCUMENTS", documents, raising=False)
-    monkeypatch.setattr(module, "render", registry.render, raising=False)
-    monkeypatch.setattr(module, "choices", registry.choices, raising=False)
+    monkeypatch.setattr(registry_module, "DOCUMENTS", documents)
+    monkeypatch.setattr(registry_module, "render", registry.render)
+    monkeypatch.setattr(registry_module, "choices", registry.choices)
     return registry
 
 
@@ -225,8 +215,7 @@ def test_f5_renders_again_and_errors_show_in_the_pane(
     def broken(*_args: Any, **_kw: Any) -> Any:
         raise ServiceError("本年度还没有学习培训计划")
 
-    module = importlib.import_module(REGISTRY_MODULE)
-    monkeypatch.setattr(module, "render", broken)
+    monkeypatch.setattr(registry_module, "render", broken)
     page.preview()
     qtbot.waitUntil(lambda: page.rendering is None, timeout=10000)
     assert "本年度还没有学习培训计划" in page.preview_pane.message.text()
@@ -447,7 +436,7 @@ def test_page_range_and_copies(tmp_path: Path) -> None:
 def test_a_real_document_of_the_demo_township(
         qtbot: Any, ctx: Any, db: Any, actor: Any, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    registry = pytest.importorskip(REGISTRY_MODULE)
+    registry = registry_module
     from presidium_app.services import demo
 
     demo.fill_demo(db, actor)

@@ -12,7 +12,6 @@ Other pages open a document here with `open_document(key, year, object_id)`.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from presidium_app.printing import registry
+from presidium_app.printing.documents import binder as binder_doc
+from presidium_app.printing.registry import PrintRequest
 from presidium_app.services.progress import Cancelled, Progress
 from presidium_app.ui import messages, printing_actions
 from presidium_app.ui.context import AppContext
@@ -43,8 +45,6 @@ from presidium_app.ui.dialogs.wall_rules_dialog import WallRulesDialog
 from presidium_app.ui.operations import error_text, run_operation
 from presidium_app.ui.widgets.actions import action_button, make_action
 from presidium_app.ui.widgets.pdf_preview import PdfPreview, zoom_key
-
-REGISTRY_MODULE = "presidium_app.printing.registry"
 
 # The groups of the document list, by what a document needs, in this order.
 GROUPS = (
@@ -71,11 +71,6 @@ PERSONAL_NOTE = "含个人信息，打印将记入操作日志"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 Params = tuple[str, int | None, int | None]  # (document key, year, object id)
-
-
-def registry_module() -> Any:
-    """The document registry, looked up each time (tests put a fake one in its place)."""
-    return importlib.import_module(REGISTRY_MODULE)
 
 
 class PrintingPage(QWidget):
@@ -245,19 +240,12 @@ class PrintingPage(QWidget):
 
     # -- the list ---------------------------------------------------------------------------
     def documents(self) -> dict[str, Any]:
-        try:
-            return dict(registry_module().DOCUMENTS)
-        except ImportError:
-            return {}
+        return dict(registry.DOCUMENTS)
 
     def reload(self) -> None:
         """Fill the document list from the registry, keeping the chosen document."""
         keep = self.current_key()
-        try:
-            docs = dict(registry_module().DOCUMENTS)
-        except ImportError as exc:
-            docs = {}
-            self.preview_pane.show_message(f"文档模块未能加载，暂时不能打印。\n{exc}")
+        docs = self.documents()
         self._loading = True
         try:
             self.tree.clear()
@@ -375,7 +363,7 @@ class PrintingPage(QWidget):
             self._set_hint("")
             if spec is not None and spec.needs in OBJECT_CAPTIONS:
                 try:
-                    options = registry_module().choices(self.ctx.db, spec.key, self.year.value())
+                    options = registry.choices(self.ctx.db, spec.key, self.year.value())
                 except Exception as exc:  # shown, never fatal for the page
                     options = []
                     self._set_hint(error_text(exc))
@@ -452,7 +440,7 @@ class PrintingPage(QWidget):
     # -- rendering --------------------------------------------------------------------------
     def request(self, params: Params) -> Any:
         _key, year, object_id = params
-        return registry_module().PrintRequest(year=year, object_id=object_id)
+        return PrintRequest(year=year, object_id=object_id)
 
     def preview(self) -> bool:
         """Render the chosen document in the background and show it (F5 renders it again)."""
@@ -463,12 +451,7 @@ class PrintingPage(QWidget):
         spec = self.current_spec()
         if params is None or spec is None or self.rendering is not None:
             return False
-        try:
-            registry = registry_module()
-            request = self.request(params)
-        except ImportError as exc:
-            messages.warn(self, "不能打印", f"文档模块未能加载：{exc}")
-            return False
+        request = self.request(params)
         db, actor, key = self.ctx.db, self.ctx.actor, params[0]
         self.rendering = params
         self._then = then
@@ -478,6 +461,8 @@ class PrintingPage(QWidget):
         self._params_changed()
 
         def work(progress: Progress) -> Any:
+            if key == binder_doc.BINDER_KEY:  # hundreds of pages: progress per section, and 取消
+                return binder_doc.print_binder(db, actor, request.year, progress).rendered
             document = registry.render(db, key, request, actor)
             progress.report(1, 1)  # raises Cancelled if 取消 was pressed meanwhile
             return document
