@@ -146,6 +146,7 @@ class Document:
         self.fonts = fonts or resolve_fonts()
         self.story: list[Flowable] = []
         self.pages = 0
+        self._styles: dict[tuple[Any, ...], TextStyle] = {}
 
     # --- measures ------------------------------------------------------------------------------
 
@@ -160,6 +161,12 @@ class Document:
     def style(self, role: str = "body", size: float | None = None, **changes: Any) -> TextStyle:
         """The layout's body style, in another role or size if asked (leading follows the size
         outside the grid)."""
+        key = (role, size, tuple(sorted(changes.items())))
+        if key not in self._styles:
+            self._styles[key] = self._style(role, size, changes)
+        return self._styles[key]
+
+    def _style(self, role: str, size: float | None, changes: dict[str, Any]) -> TextStyle:
         layout = self.layout
         size = size or layout.body_size
         if layout.grid and size == layout.body_size:

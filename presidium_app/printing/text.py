@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any, Literal, NamedTuple
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
@@ -45,11 +46,16 @@ class TextStyle:
         return replace(self, **changes)
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):  # a tuple, not a dataclass: a binder makes 10^5 of them
     text: str
     font: str
     width: float  # advance including the character spacing
+
+
+@lru_cache(maxsize=1 << 16)
+def _token(text: str, font: str, size: float, char_space: float) -> _Token:
+    """A measured token. Cached: a binder sets the same few thousand characters 10^5 times."""
+    return _Token(text, font, float(stringWidth(text, font, size)) + char_space * len(text))
 
 
 _Hard = tuple[list[_Token], bool, bool]
@@ -81,15 +87,11 @@ class TextBlock(Flowable):
                 if number:
                     self._hard.append((current, True, False))
                     current = []
-                current.extend(self._token(t, font) for t in tokenize(piece))
+                current.extend(_token(t, font, style.size, style.char_space) for t in tokenize(piece))
         self._hard.append((current, True, False))
         self._cache: tuple[float, list[_Line]] | None = None
         self.keepWithNext = style.keep_with_next
         self.width = self.height = 0.0
-
-    def _token(self, text: str, font: str) -> _Token:
-        width = stringWidth(text, font, self.style.size) + self.style.char_space * len(text)
-        return _Token(text, font, width)
 
     @classmethod
     def _from_parts(cls, proto: TextBlock, hard: list[_Hard]) -> TextBlock:

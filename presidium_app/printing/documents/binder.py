@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from presidium_app.printing.documents.common import Town, town
+from presidium_app.printing.documents.common import Town, shared_lookups, town
 from presidium_app.printing.layout import (
     CellContent,
     Document,
@@ -101,16 +101,17 @@ def collect(db: Database, year: int, progress: Progress = NO_PROGRESS, *,
     listed = entries(db, year)
     steps = steps or len(listed)
     sections: list[BinderSection] = []
-    for number, entry in enumerate(listed):
-        progress.report(number, steps, f"整理：{entry.title} {entry.label}".strip())
-        with collecting() as documents:
-            try:
-                registry.DOCUMENTS[entry.key].build(db, PrintRequest(year, entry.object_id))
-            except UnknownDocument as exc:
-                log.info("档案汇编略过%s（%s）：%s", entry.title, entry.label, exc)
-                continue
-        for document in documents:
-            sections.append(BinderSection(entry, document.doc_title, document))
+    with shared_lookups():
+        for number, entry in enumerate(listed):
+            progress.report(number, steps, f"整理：{entry.title} {entry.label}".strip())
+            with collecting() as documents:
+                try:
+                    registry.DOCUMENTS[entry.key].build(db, PrintRequest(year, entry.object_id))
+                except UnknownDocument as exc:
+                    log.info("档案汇编略过%s（%s）：%s", entry.title, entry.label, exc)
+                    continue
+            for document in documents:
+                sections.append(BinderSection(entry, document.doc_title, document))
     return sections
 
 
