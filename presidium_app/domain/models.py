@@ -1,7 +1,8 @@
 """Every model, imported in one place so the metadata (and Alembic) sees all tables."""
 
+from presidium_app.domain.accounts import UserAccount
 from presidium_app.domain.activities import Activity, Attachment, Participation
-from presidium_app.domain.audit import AuditEntry
+from presidium_app.domain.audit import AuditChainHead, AuditEntry
 from presidium_app.domain.awards import Award
 from presidium_app.domain.base import Base
 from presidium_app.domain.deputies import Deputy, DeputyGroup, LiaisonStation, Mandate, StatusChange
@@ -30,6 +31,7 @@ from presidium_app.domain.wall_rules import WallRule
 __all__ = [
     "Activity",
     "Attachment",
+    "AuditChainHead",
     "AuditEntry",
     "Award",
     "Base",
@@ -57,5 +59,6 @@ __all__ = [
     "Township",
     "TrainingPlan",
     "TrainingSession",
+    "UserAccount",
     "WallRule",
 ]

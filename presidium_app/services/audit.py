@@ -1,7 +1,10 @@
 """The audit log and the unit of work that writes it.
 
-Every change runs inside `unit_of_work`: the change and its audit entry commit together or not at
-all; a refused change leaves an entry with success=False, written after the rollback.
+Every change runs inside `unit_of_work`: the acting user's role is checked first
+(`permissions.permission_for`), then the change and its audit entry commit together or not at
+all; a refused change leaves an entry with success=False, written after the rollback. Each entry
+is chained to the one before by its hash (`domain.audit.chain_hash`); `record` takes the chain's
+head row for update first, so concurrent writers append one after the other.
 """
 
 from __future__ import annotations
@@ -14,21 +17,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from presidium_app.domain.audit import AuditEntry
-from presidium_app.services.errors import Conflict, ServiceError, StorageFailure
+from presidium_app.domain.accounts import Role
+from presidium_app.domain.audit import AuditChainHead, AuditEntry, entry_chain_hash
+from presidium_app.services.errors import Conflict, PermissionDenied, ServiceError, StorageFailure
+from presidium_app.services.permissions import permission_for, require
 from presidium_app.storage.database import Database
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The user on whose behalf a service acts (accounts and roles come with a later issue)."""
+    """The user on whose behalf a service acts: the signed-in account (`user_id`), or the
+    built-in administrator of a database that has no accounts yet (`user_id` None)."""
 
     name: str
+    role: Role = Role.ADMIN
+    user_id: int | None = None
 
 
 SYSTEM = Actor("系统")
@@ -74,20 +82,43 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     success: bool = True,
-) -> None:
-    session.add(
-        AuditEntry(
-            at=now(),
-            user=actor.name,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            summary=summary,
-            before=_to_json(before),
-            after=_to_json(after),
-            success=success,
-        )
+) -> AuditEntry:
+    """Append one entry to the chain (inside the caller's transaction)."""
+    # Update the head first: on PostgreSQL the row lock, on SQLite the write lock, is held from
+    # here to the commit, so no other writer reads the same last hash.
+    session.execute(update(AuditChainHead).where(AuditChainHead.id == 1)
+                    .values(entries=AuditChainHead.entries + 1))
+    head = session.get(AuditChainHead, 1, populate_existing=True)
+    if head is None:  # a database created before the chain's migration ran cannot get here
+        head = AuditChainHead(id=1, entries=1)
+        session.add(head)
+    entry = AuditEntry(
+        at=now(),
+        user=actor.name,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary,
+        before=_to_json(before),
+        after=_to_json(after),
+        success=success,
+        prev_hash=head.last_hash,
     )
+    entry.entry_hash = entry_chain_hash(entry)
+    head.last_hash = entry.entry_hash
+    session.add(entry)
+    return entry
+
+
+def log_event(db: Database, actor: Actor, action: str, object_type: str = "", object_id: int | None = None,
+              summary: str = "", *, success: bool = True, after: dict[str, Any] | None = None) -> None:
+    """An entry for something that changes no record (a sign-in, an export, a print, a backup)
+    and needs no permission check of its own: the caller has checked, or it is a refusal."""
+    try:
+        with db.transaction() as session:
+            record(session, actor, action, object_type, object_id, summary, after=after, success=success)
+    except OperationalError as exc:
+        raise StorageFailure(storage_message(exc)) from exc
 
 
 CONFLICT_MESSAGE = "该记录已被他人修改并保存，请关闭后重新打开再修改。您的修改未保存。"
@@ -117,6 +148,11 @@ def storage_message(error: DBAPIError) -> str:
 def unit_of_work(db: Database, actor: Actor, action: str, object_type: str) -> Iterator[Change]:
     """One user action: one transaction holding the change and its audit entry."""
     change: Change | None = None
+    try:
+        require(actor.role, permission_for(action))
+    except PermissionDenied as exc:
+        _record_failure(db, actor, action, object_type, None, exc)
+        raise
     try:
         with db.transaction() as session:
             change = Change(session)

@@ -30,3 +30,9 @@ class Conflict(ServiceError):
 
 class StorageFailure(ServiceError):
     """The disk or the database refused the write: full, read-only, locked. Nothing was written."""
+
+
+class PermissionDenied(ServiceError):
+    """The acting user's role does not allow the action; nothing was written."""
+
+    exit_code = 5

@@ -31,6 +31,8 @@ RULES = "履职要求"
 POINTS = "履职积分"
 GRADES = "积分等次"
 DEADLINES = "办理期限"
+SECURITY = "账户安全"
+BACKUPS = "自动备份"
 
 SPECS: tuple[SettingSpec, ...] = (
     # Yearly and term rules (DOMAIN.md §3, seed 000 §15 and published practice).
@@ -66,6 +68,19 @@ SPECS: tuple[SettingSpec, ...] = (
                 unit="个月", group=DEADLINES),
     SettingSpec("deadlines.return_working_days", "交办有误退回期限", 7, minimum=1, maximum=60,
                 unit="个工作日", group=DEADLINES),
+    # Accounts (GB/T 22239-2019 level 2: lockout after failed sign-ins, lock of an idle session).
+    SettingSpec("security.idle_lock_minutes", "无操作自动锁定", 10, minimum=1, maximum=240,
+                unit="分钟", group=SECURITY),
+    SettingSpec("security.max_failed_logins", "密码连续输错锁定", 5, minimum=3, maximum=10,
+                unit="次", group=SECURITY),
+    SettingSpec("security.lockout_minutes", "锁定时长", 15, minimum=1, maximum=1440,
+                unit="分钟", group=SECURITY),
+    SettingSpec("security.min_password_length", "密码最短长度", 8, minimum=8, maximum=32,
+                unit="位", group=SECURITY),
+    # Backups kept after rotation (Anki and calibre keep dailies, weeklies and monthlies alike).
+    SettingSpec("backup.keep_daily", "保留每日备份", 7, minimum=1, maximum=60, unit="份", group=BACKUPS),
+    SettingSpec("backup.keep_weekly", "保留每周备份", 4, minimum=0, maximum=52, unit="份", group=BACKUPS),
+    SettingSpec("backup.keep_monthly", "保留每月备份", 12, minimum=0, maximum=120, unit="份", group=BACKUPS),
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 
