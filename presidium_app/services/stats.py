@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from presidium_app.domain.activities import Activity, Participation
-from presidium_app.domain.deputies import Mandate
+from presidium_app.domain.deputies import Deputy, Mandate
 from presidium_app.domain.enums import (
     ActivityType,
     Attendance,
     DeputyLevel,
     DeputyStatus,
+    Gender,
     OpinionStatus,
     ResultClass,
     Satisfaction,
@@ -44,6 +45,60 @@ def year_stats(db: Database, year: int) -> dict[str, Any]:
     figures["training"]["untrained_this_term"] = training.untrained_count(db, on)
     figures["shortfalls"] = _shortfalls(db, year, on)
     return figures
+
+
+AGE_BANDS = ((35, "35岁及以下"), (45, "36至45岁"), (55, "46至55岁"), (200, "56岁及以上"))
+NOT_GIVEN = "未填写"
+
+
+@dataclass(frozen=True)
+class Structure:
+    """代表结构: the serving deputies of the current term by gender, age, party, education and
+    ethnicity (what a work report and the county's returns ask for). Each is (label, count)."""
+
+    serving: int
+    gender: list[tuple[str, int]]
+    age: list[tuple[str, int]]
+    political_status: list[tuple[str, int]]
+    education: list[tuple[str, int]]
+    ethnicity: list[tuple[str, int]]
+
+
+def deputy_structure(db: Database, on: dt.date) -> Structure:
+    """Counted in SQL by GROUP BY (ages by year of birth, then banded), as on `on`."""
+    with db.session() as session:
+        term_id = session.scalar(select(Term.id).where(Term.is_current.is_(True)))
+        serving = (select(Deputy).join(Mandate, Mandate.deputy_id == Deputy.id)
+                   .where(Mandate.term_id == term_id, Mandate.status == DeputyStatus.SERVING.value)
+                   .subquery())
+
+        def grouped(column: Any) -> list[tuple[Any, int]]:
+            rows = session.execute(select(column, func.count()).group_by(column)
+                                   .order_by(func.count().desc(), column))
+            return [(value, int(count)) for value, count in rows]
+
+        genders = dict(grouped(serving.c.gender))
+        gender = [(g.label, genders.get(g.value, 0)) for g in Gender]
+        bands = dict.fromkeys([label for _limit, label in AGE_BANDS] + [NOT_GIVEN], 0)
+        for birth, count in grouped(serving.c.birth_date):
+            if birth is None:
+                bands[NOT_GIVEN] += count
+                continue
+            age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+            bands[next(label for limit, label in AGE_BANDS if age <= limit)] += count
+        ethnicities = grouped(serving.c.ethnicity)
+        han = sum(c for e, c in ethnicities if e == "汉族")
+        blank = sum(c for e, c in ethnicities if not e)
+        total = sum(count for _g, count in gender)
+        ethnicity = [("汉族", han), ("少数民族", total - han - blank)]
+        if blank:
+            ethnicity.append((NOT_GIVEN, blank))
+        return Structure(
+            serving=total, gender=gender, age=[(k, v) for k, v in bands.items() if v or k != NOT_GIVEN],
+            political_status=[(value or NOT_GIVEN, n) for value, n in grouped(serving.c.political_status)],
+            education=[(value or NOT_GIVEN, n) for value, n in grouped(serving.c.education)],
+            ethnicity=ethnicity,
+        )
 
 
 def _deputies(session: Session) -> dict[str, Any]:

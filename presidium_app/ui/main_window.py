@@ -43,7 +43,7 @@ AREAS = (
     Area("suggestions", "代表建议", True),
     Area("training", "学习培训", True),
     Area("printing", "打印中心", True),
-    Area("stats", "统计", False),
+    Area("stats", "统计", True),
     Area("settings", "设置", True),
     Area("audit", "操作日志", True),
 )
@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         from presidium_app.ui.pages.printing import PrintingPage
         from presidium_app.ui.pages.roster import RosterPage
         from presidium_app.ui.pages.settings import SettingsPage
+        from presidium_app.ui.pages.stats import StatsPage
         from presidium_app.ui.pages.suggestions import SuggestionsPage
         from presidium_app.ui.pages.training import TrainingPage
 
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
             "mailbox": lambda: MailboxPage(self.ctx),
             "suggestions": suggestions,
             "printing": lambda: PrintingPage(self.ctx),
+            "stats": lambda: StatsPage(self.ctx),
         }
         for area in AREAS:
             if not area.built:
