@@ -15,6 +15,7 @@ role for 设置 and the log.
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import os
@@ -326,7 +327,16 @@ def find_fonts(dirs: Sequence[Path]) -> FontSet:
 
 @lru_cache(maxsize=8)
 def _resolve(dirs: tuple[Path, ...]) -> FontSet:
-    return find_fonts(dirs)
+    """Parsing the font files makes 10^5 objects, none of them garbage: with the collector paused
+    it takes no full collection (which holds the GIL and so froze the window while a preview or
+    the binder loaded the fonts on a worker thread)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return find_fonts(dirs)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def resolve_fonts(dirs: Sequence[Path] | None = None) -> FontSet:
