@@ -55,8 +55,9 @@ def sections() -> list[tuple[str, list[Figure]]]:
                                 (("activities", "attendance_rate"), "出席率", "rate")]
     activities += [(("activities", "by_type", kind.value), kind.label, "次") for kind in ActivityType]
     opinions: list[Figure] = [(("opinions", "total"), "收到社情民意", "件")]
-    opinions += [(("opinions", "by_status", status), OpinionStatus(status).label, "件")
-                 for status in ("registered", "assigned", "replied", "closed", "rejected", "redirected")]
+    statuses = (OpinionStatus.REGISTERED, OpinionStatus.ASSIGNED, OpinionStatus.REPLIED,
+                OpinionStatus.CLOSED, OpinionStatus.REJECTED, OpinionStatus.REDIRECTED)
+    opinions += [(("opinions", "by_status", s.value), s.label, "件") for s in statuses]
     opinions += [(("opinions", "overdue"), "逾期未办", "件"),
                  (("opinions", "satisfaction_rate"), "满意率（含基本满意）", "rate")]
     suggestions: list[Figure] = [(("suggestions", "total"), "代表建议", "件")]
@@ -204,8 +205,9 @@ class StatsPage(QWidget):
             for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole,
                          QFormLayout.ItemRole.SpanningRole):
                 item = self.structure_form.itemAt(row, role)
-                if item is not None and isinstance(item.widget(), QLabel):
-                    parts.append(item.widget().text())
+                widget = item.widget() if item is not None else None
+                if isinstance(widget, QLabel):
+                    parts.append(widget.text())
         return " ".join(parts)
 
     def print_report(self) -> None:
