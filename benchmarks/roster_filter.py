@@ -1,11 +1,12 @@
-"""How fast the roster filters as staff type, at 10^4 deputies (`init --demo --scale 200`).
+"""How fast the roster filters as staff type, in the large demo township (`init --demo --scale 100`:
+ten years, two terms, ~300 deputies, 10^5 opinions).
 
 The roster page re-runs the search on every keystroke: `search_ids` for the matching mandate ids,
 then `load_rows` for the first page of 100 rows. This benchmark types a few queries keystroke by
 keystroke, with and without the current-term filter, and reports median, p95 and max per
 keystroke. Target: under 50 ms.
 
-    .venv/bin/python -m benchmarks.roster_filter [--scale 200] [--out benchmarks/results/roster_filter.json]
+    .venv/bin/python -m benchmarks.roster_filter [--scale 100] [--out benchmarks/results/roster_filter.json]
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def run(db: Database, current_term_id: int) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="名册逐键筛选的耗时（每键 search_ids + 首页 100 行）")
-    parser.add_argument("--scale", type=int, default=200, help="示范数据倍数（默认 200，约一万名代表）")
+    parser.add_argument("--scale", type=int, default=100,
+                        help="示范数据规模（默认 100：十年、两届约三百名代表）")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/roster_filter.json"),
                         help="结果 JSON 文件")
     args = parser.parse_args(argv)

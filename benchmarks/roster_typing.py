@@ -1,11 +1,12 @@
-"""The roster page as staff see it, at 10^4 deputies: what one keystroke in the search box costs.
+"""The roster page as staff see it in the large demo township (`init --demo --scale 100`): what one
+keystroke in the search box costs.
 
 `benchmarks.roster_filter` times the service alone; this one drives the real RosterPage offscreen
 and splits each keystroke into (1) the search and model update the page runs on the UI thread
 after each pause in typing (`search_ids`, the model reset, the selection kept or cleared)
 and (2) painting the visible rows. Target: (1) under 50 ms.
 
-    .venv/bin/python -m benchmarks.roster_typing [--scale 200] [--out benchmarks/results/roster_typing.json]
+    .venv/bin/python -m benchmarks.roster_typing [--scale 100] [--out benchmarks/results/roster_typing.json]
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from benchmarks.roster_filter import QUERY_SETS, ROUNDS, TARGET_MS, _figures
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="名册页面逐键筛选的耗时（含表格刷新与绘制）")
-    parser.add_argument("--scale", type=int, default=200, help="示范数据倍数（默认 200，约一万名代表）")
+    parser.add_argument("--scale", type=int, default=100,
+                        help="示范数据规模（默认 100：十年、两届约三百名代表）")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/roster_typing.json"))
     args = parser.parse_args(argv)
 

@@ -1,18 +1,22 @@
 """The desktop app (`python main.py`, `presidium-app`): open the database the same way the command
-line does, set up the township on first run, then show the main window."""
+line does, sign in (or, on first run, create the administrator and set up the township), then
+show the main window."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from presidium_app.cli import ChineseArgumentParser
 from presidium_app.services.audit import Actor
 from presidium_app.storage.database import Database, DatabaseError
 from presidium_app.storage.paths import resolve_data_paths, resolve_database_url
 
-DEFAULT_ACTOR = Actor("管理员")  # accounts and sign-in come with a later issue
+# Who acts before anyone has signed in: only the first-run dialog uses it, and that dialog makes
+# the administrator's account first, so no record is ever written in this name by the app.
+DEFAULT_ACTOR = Actor("管理员")
 
 
 def _parse(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -42,16 +46,52 @@ def database_error_text(error: DatabaseError, data_dir: str | None = None,
 
 
 def open_or_explain(data_dir: str | None, database_url: str | None) -> Database | None:
-    """The database, or None after telling the user (in Chinese) why it cannot be opened."""
-    from presidium_app.storage.opening import open_database
+    """The database, or None after telling the user (in Chinese) why it cannot be opened. A
+    damaged file with backups beside it gets the dialog that offers the newest good one."""
+    from presidium_app.storage.opening import DamagedDatabase, open_database
     from presidium_app.ui import messages
 
     try:
         return open_database(data_dir, database_url)
     except DatabaseError as exc:
+        if isinstance(exc, DamagedDatabase):
+            from presidium_app.ui.dialogs.damaged_database_dialog import offer_backups
+
+            offered, restored = offer_backups(exc, data_dir, database_url)
+            if offered:
+                return restored
         text, advice = database_error_text(exc, data_dir, database_url)
         messages.warn(None, "无法打开数据库", text, advice)
         return None
+
+
+def sign_in(app: Any, ctx: Any, *, before_set_up: bool) -> bool:
+    """Before the first-run dialog: the sign-in when accounts exist. After it: a database still
+    without accounts (made before accounts existed) gets its administrator now. False: the user
+    closed the dialog, and the program ends."""
+    from PySide6.QtWidgets import QDialog
+
+    from presidium_app.services import accounts
+    from presidium_app.ui.dialogs.first_run import CreateAdminDialog
+    from presidium_app.ui.dialogs.login_dialog import LoginDialog
+
+    if ctx.actor.user_id is not None:
+        return True
+    dialog: LoginDialog | CreateAdminDialog
+    if accounts.has_accounts(ctx.db):
+        dialog = LoginDialog(ctx)
+    elif before_set_up:
+        return True  # the first-run dialog creates the administrator
+    else:
+        dialog = CreateAdminDialog(ctx)
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    actor = dialog.actor
+    dialog.deleteLater()  # now, while the QApplication is alive (see below)
+    app.processEvents()
+    if not accepted or actor is None:
+        return False
+    ctx.actor = actor
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -68,8 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = open_or_explain(args.data_dir, args.database_url)
     if db is None:
         return 1
+    ctx = AppContext(db, DEFAULT_ACTOR)
     try:
-        ctx = AppContext(db, DEFAULT_ACTOR)
+        if not sign_in(app, ctx, before_set_up=True):
+            return 0
         if not township.is_set_up(db):
             dialog = FirstRunDialog(ctx)
             accepted = dialog.exec() == FirstRunDialog.DialogCode.Accepted
@@ -79,12 +121,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.processEvents()
             if not accepted or not township.is_set_up(db):
                 return 0
+        if not sign_in(app, ctx, before_set_up=False):
+            return 0
         window = MainWindow(ctx)
         window.show()
+        window.start_automatic_backups()
         return app.exec()
     finally:
         wait_for_operations()
-        db.dispose()
+        ctx.db.dispose()  # a restore may have replaced the database opened above
 
 
 if __name__ == "__main__":

@@ -63,7 +63,9 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--database-url", help="数据库地址（SQLAlchemy URL；环境变量 PRESIDIUM_DATABASE_URL）"
     )
-    parser.add_argument("--user", help="操作人（环境变量 PRESIDIUM_USER；默认为管理员）")
+    parser.add_argument("--user", help="操作人的账户名（环境变量 PRESIDIUM_USER）。"
+                        "尚未设置账户时为内置管理员；设置账户后必须指定，"
+                        "密码取自环境变量 PRESIDIUM_PASSWORD 或在提示时输入")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调试信息")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
 
@@ -78,7 +80,8 @@ def _build_parser() -> argparse.ArgumentParser:
     init.add_argument("--term", type=int, default=19, help="当前届次的序数，如 19 表示第十九届（默认 19）")
     init.add_argument("--term-years", default="2021-2026", help="当前届次的起止年份（默认 2021-2026）")
     init.add_argument("--demo", action="store_true", help="填入示范乡镇的数据")
-    init.add_argument("--scale", type=int, default=1, help="示范数据的倍数，用于压力测试（默认 1）")
+    init.add_argument("--scale", type=int, default=1,
+                      help="示范数据规模 1–1000：1 为普通示范（默认），100 为十年的大乡镇，用于压力测试")
 
     template = command("template", "生成空白台账模板（含填写说明）")
     template.add_argument("kind", choices=LEDGER_KINDS, metavar="KIND", help=KINDS_HELP)
@@ -109,16 +112,110 @@ def _build_parser() -> argparse.ArgumentParser:
                           help="该年度的全部对象依次合并为一个 PDF（每份文书各自从第1页编页码）")
     printing.add_argument("--list", action="store_true", help="列出全部文书：代号和名称，每行一个")
 
-    for name, text in (("backup", "备份与恢复"), ("user", "账户管理")):
-        later = command(name, f"{text}（尚未提供）")
-        later.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    _backup_parser(command("backup", "备份与恢复：数据库和照片、附件的一致快照；恢复前保留现有数据的副本"))
+    _user_parser(command("user", "账户管理：新增账户、列出账户"))
     return parser
 
 
-def _actor(args: argparse.Namespace) -> Actor:
+def _actor(args: argparse.Namespace, db: Database | None = None) -> Actor:
+    """Who runs the command. While the database has no accounts: the built-in administrator (the
+    name of --user, else 管理员). Once it has: the account named by --user or PRESIDIUM_USER,
+    signed in with PRESIDIUM_PASSWORD or a password typed at the prompt; its role's permissions
+    then apply (a refused command exits 5). Asked once per command."""
     import os
 
-    return Actor(args.user or os.environ.get("PRESIDIUM_USER") or DEFAULT_USER)
+    from presidium_app.services import accounts
+
+    cached = getattr(args, "_signed_in", None)
+    if isinstance(cached, Actor):
+        return cached
+    name = args.user or os.environ.get("PRESIDIUM_USER") or ""
+    own = db is None
+    database = _open(args) if db is None else db
+    try:
+        if not accounts.has_accounts(database):
+            actor = Actor(name or DEFAULT_USER)
+        else:
+            if not name:
+                raise CliError("已设置账户：请用 --user 或环境变量 PRESIDIUM_USER 指定账户名，"
+                               "密码由环境变量 PRESIDIUM_PASSWORD 提供或在提示时输入")
+            password = os.environ.get("PRESIDIUM_PASSWORD")
+            if password is None:
+                if not sys.stdin.isatty():
+                    raise CliError("请用环境变量 PRESIDIUM_PASSWORD 提供密码（没有终端，无法提示输入）")
+                import getpass
+
+                password = getpass.getpass(f"账户“{name}”的密码：")
+            actor = accounts.authenticate(database, name, password)
+            if accounts.get_user(database, actor.user_id or 0).must_change_password:
+                raise CliError(f"账户“{actor.name}”的密码是管理员设置的临时密码，"
+                               "请先在桌面程序中登录并修改密码")
+    finally:
+        if own:
+            database.dispose()
+    args._signed_in = actor
+    return actor
+
+
+def _user_parser(user: argparse.ArgumentParser) -> None:
+    actions = user.add_subparsers(dest="user_command", metavar="操作", parser_class=ChineseArgumentParser)
+    actions.required = True
+    add = actions.add_parser(
+        "add", add_help=False, help="新增账户；密码从标准输入读一行",
+        description="新增账户，密码从标准输入读取一行（在终端中则提示输入两次）。数据库还没有账户时，"
+                    "任何人都可以建立第一个账户，但它必须是管理员（--role admin）；"
+                    "此后只有管理员（用 --user 和密码登录）才能新增账户。")
+    add.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+    add.add_argument("name", metavar="NAME", help="登录用的账户名")
+    add.add_argument("--role", required=True, choices=("admin", "staff", "viewer"),
+                     help="角色：admin（管理员）、staff（工作人员）、viewer（只读）")
+    add.add_argument("--display-name", default="", help="姓名（默认同账户名）")
+    listing = actions.add_parser("list", add_help=False, help="列出账户：账户名、姓名、角色、状态",
+                                 description="列出账户：账户名、姓名、角色、状态（正常、已锁定、已停用）")
+    listing.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+
+
+def _read_new_password() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("新账户的密码：")
+        if getpass.getpass("再次输入密码：") != first:
+            raise CliError("两次输入的密码不一致，未创建账户")
+        return first
+    line = sys.stdin.readline()
+    password = line.rstrip("\r\n")
+    if not password:
+        raise CliError("请在标准输入中提供新账户的密码（一行）")
+    return password
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from presidium_app.domain.accounts import Role
+    from presidium_app.services import accounts
+    from presidium_app.services.permissions import Permission, require
+
+    db = _open(args)
+    try:
+        if args.user_command == "list":
+            require(_actor(args, db).role, Permission.ACCOUNTS)
+            for row in accounts.list_users(db):
+                print(f"{row.name}\t{row.display_name}\t{row.role.label}\t{row.state()}")
+            return EXIT_OK
+        role = Role[args.role.upper()]
+        if not accounts.has_accounts(db):
+            if role != Role.ADMIN:
+                raise CliError("数据库还没有账户：第一个账户必须是管理员，请用 --role admin")
+            actor = accounts.create_first_admin(db, args.name, args.display_name, _read_new_password())
+            print(f"已创建管理员账户：{actor.name}")
+            return EXIT_OK
+        actor = _actor(args, db)
+        require(actor.role, Permission.ACCOUNTS)  # before the password is asked for
+        accounts.add_user(db, actor, args.name, args.display_name, role, _read_new_password())
+        print(f"已创建账户：{args.name}（{role.label}），首次登录时须修改密码")
+        return EXIT_OK
+    finally:
+        db.dispose()
 
 
 def _open(args: argparse.Namespace) -> Database:
@@ -192,7 +289,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     db = _open(args)
     try:
-        rows = registry.ledger(args.kind).export_file(db, args.file, year=args.year)
+        rows = registry.ledger(args.kind).export_file(db, _actor(args), args.file, year=args.year)
     finally:
         db.dispose()
     print(f"已导出 {rows} 条：{args.file}")
@@ -204,6 +301,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     db = _open(args)
     try:
+        _actor(args, db)  # once accounts exist, the figures are for signed-in users only
         figures = year_stats(db, args.year)
     finally:
         db.dispose()
@@ -216,43 +314,35 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from presidium_app.services.checks import check_database
+    from presidium_app.services.checks import chain_note, run_checks
 
     paths = resolve_data_paths(args.data_dir)
     url = resolve_database_url(paths, args.database_url)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise CliError(f"数据库文件不存在：{url.removeprefix('sqlite:///')}")
-    findings = check_database(url, paths)
-    if not findings:
+    result = run_checks(url, paths)
+    for finding in result.findings:
+        print(f"[{finding.area}] {finding.message}")
+    if result.chain is not None:
+        print(chain_note(result.chain))
+    if not result.findings:
         print("检查完成：未发现问题")
         return EXIT_OK
-    for finding in findings:
-        print(f"[{finding.area}] {finding.message}")
-    print(f"检查完成：发现 {len(findings)} 个问题")
+    print(f"检查完成：发现 {result.problem_count} 个问题")
     return EXIT_PROBLEMS
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then replace: never a half-written file."""
-    import os
-    import tempfile
+    """Never a half-written file (storage.files.write_atomic); a failure says why in Chinese."""
+    from presidium_app.storage import files
 
     folder = path.resolve().parent
     if not folder.is_dir():
         raise CliError(f"输出文件夹不存在：{folder}")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
+        files.write_atomic(path, data)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise CliError(f"无法写入 {path}：{exc.strerror or exc}") from exc
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        raise CliError(files.file_error_message(exc, path).replace("\n", " ")) from exc
 
 
 def _merge(parts: list[bytes]) -> tuple[bytes, int]:
@@ -303,8 +393,64 @@ def cmd_print(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_later(args: argparse.Namespace) -> int:
-    raise CliError(f"“{args.command}”命令尚未提供，将在后续版本中实现")
+def _backup_parser(backup: argparse.ArgumentParser) -> None:
+    actions = backup.add_subparsers(dest="backup_command", metavar="操作", parser_class=ChineseArgumentParser)
+    actions.required = True
+
+    def action(name: str, text: str) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, add_help=False, help=text, description=text)
+        sub.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+        return sub
+
+    create = action("create", "立即备份到数据目录的 backups 文件夹；--to 另写一份 .zip 到该文件夹（如U盘）")
+    create.add_argument("--to", type=Path, metavar="DIR", help="另存 .zip 的文件夹")
+    action("list", "列出备份：编号、时间、原因、大小、校验结果")
+    restore = action("restore", "从备份恢复（编号或 .zip 文件）；被替换的数据先保留为“恢复前备份”")
+    restore.add_argument("source", metavar="ID|FILE.zip", help="备份编号（见 backup list）或备份的 .zip 文件")
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from presidium_app.services import backups
+    from presidium_app.storage.opening import DamagedDatabase
+
+    if args.backup_command == "restore":
+        try:
+            db = _open(args)
+        except DamagedDatabase:  # no account can be checked in a file that cannot be read
+            paths = resolve_data_paths(args.data_dir)
+            outcome = backups.restore_damaged(paths, resolve_database_url(paths, args.database_url),
+                                              Actor(args.user or DEFAULT_USER), args.source)
+        else:
+            try:
+                outcome = backups.restore(db, _actor(args, db), args.source)
+            finally:
+                db.dispose()
+        outcome.database.dispose()
+        print(f"已从{outcome.restored.reason_label} {outcome.restored.id} 恢复")
+        if outcome.kept:
+            print(f"原数据已保留为备份 {outcome.kept.id}：{outcome.kept.path}")
+        if outcome.damaged:
+            print(f"无法读取的原数据库文件已移到：{outcome.damaged}（未删除）")
+        return EXIT_OK
+    db = _open(args)
+    try:
+        if args.backup_command == "create":
+            info, archive = backups.create(db, _actor(args, db), to=args.to)
+            print(f"已备份：{info.id}（{info.path}）")
+            if archive:
+                print(f"已写入：{archive}")
+            return EXIT_OK
+        _actor(args, db)  # once accounts exist, only signed-in users see the backups
+        rows = backups.list_backups(db, verify=True)
+    finally:
+        db.dispose()
+    if not rows:
+        print("还没有备份")
+    for row in rows:
+        state = "校验通过" if row.verified else f"校验未通过：{row.problems[0]}"
+        print(f"{row.info.id}  {row.info.created_at:%Y-%m-%d %H:%M:%S}  {row.info.reason_label}  "
+              f"{backups.size_text(row.info.size)}  {state}")
+    return EXIT_OK
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -315,8 +461,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "stats": cmd_stats,
     "check": cmd_check,
     "print": cmd_print,
-    "backup": cmd_later,
-    "user": cmd_later,
+    "backup": cmd_backup,
+    "user": cmd_user,
 }
 
 

@@ -4,15 +4,32 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from presidium_app import cli
 from presidium_app.domain.audit import AuditEntry
 from presidium_app.domain.deputies import Deputy, Mandate, StatusChange
-from presidium_app.domain.enums import DeputyLevel, DeputyStatus, Gender
+from presidium_app.domain.enums import (
+    Channel,
+    DeputyLevel,
+    DeputyStatus,
+    Gender,
+    OpinionAction,
+    OpinionStatus,
+    ResultClass,
+    Satisfaction,
+    SuggestionAction,
+    SuggestionStatus,
+)
+from presidium_app.domain.mailbox import MailboxOpening, Opinion, OpinionEvent
+from presidium_app.domain.suggestions import Suggestion
 from presidium_app.domain.township import Term
 from presidium_app.domain.validators import (
     id_birth_date,
@@ -20,15 +37,26 @@ from presidium_app.domain.validators import (
     validate_id_number,
     validate_mobile,
 )
-from presidium_app.services import deputies, organisation, township
+from presidium_app.services import (
+    deputies,
+    mailbox,
+    opinion_list,
+    organisation,
+    settings,
+    suggestions,
+    township,
+    training,
+)
 from presidium_app.services.audit import Actor
-from presidium_app.services.demo import DemoSummary, fill_demo
+from presidium_app.services.demo import DemoSummary, fill_demo, volumes
 from presidium_app.services.deputies import DeputyQuery
 from presidium_app.services.errors import ServiceError
 from presidium_app.services.progress import Cancelled, Progress
 from presidium_app.services.search import name_keys
+from presidium_app.services.stats import year_stats
 from presidium_app.storage.database import Database
 from presidium_app.storage.opening import open_database
+from tests.conftest import TEST_DATABASE_URL_ENV
 
 
 @pytest.fixture
@@ -243,16 +271,36 @@ def test_progress_is_reported_and_cancel_writes_no_deputy(db: Database, actor: A
     assert all(text for _, _, text in seen)
 
 
-def test_scale_multiplies_the_roster(db: Database, actor: Actor) -> None:
-    summary = fill_demo(db, actor, scale=3)
-    assert (summary.deputies, summary.left, summary.by_election) == (156, 12, 9)
-    assert summary.previous_deputies == 96
+def test_the_volumes_grow_smoothly_from_the_normal_demo_to_a_decade() -> None:
+    first, last = volumes(1), volumes(100)
+    assert (first.years, first.roster_blocks, first.activity_blocks, first.opinions_per_year,
+            first.suggestions_per_year) == (2, 1, 2, 180, 12)
+    assert (last.years, last.roster_blocks, last.opinions_per_year) == (10, 4, 9800)
+    assert 120 <= last.activity_blocks <= 160 and 250 <= last.suggestions_per_year <= 350
+    fields = ("years", "roster_blocks", "activity_blocks", "opinions_per_year", "suggestions_per_year")
+    for scale in range(1, 100):
+        low, high = volumes(scale), volumes(scale + 1)
+        assert all(getattr(low, f) <= getattr(high, f) for f in fields), scale
+    today = dt.date(2026, 11, 22)
+    assert first.mailbox_start(today) == dt.date(2025, 11, 23) and first.plan_years(today) == [2026]
+    assert last.mailbox_start(today) == dt.date(2017, 1, 1)
+    assert last.plan_years(today) == list(range(2017, 2027))
+    by_year = last.blocks_by_year(2026)
+    assert list(by_year) == list(range(2017, 2027)) and sum(by_year.values()) == last.activity_blocks
+    assert by_year[2017] >= by_year[2026]  # the odd ones go to the older, complete years
+
+
+def test_scale_grows_the_roster_by_blocks(medium: tuple[Database, DemoSummary]) -> None:
+    db, summary = medium
+    assert volumes(SCALE).roster_blocks == 2
+    assert (summary.deputies, summary.left, summary.by_election) == (104, 8, 6)
+    assert summary.previous_deputies == 64
     people = _deputies(db)
     assert len({p.id_number for p in people}) == len(people)
     assert len({(p.name, p.birth_date) for p in people}) == len(people)
     with db.session() as session:
         changes = session.scalar(select(func.count()).select_from(StatusChange))
-    assert changes == 12 + 3  # one departure in each block's previous term too
+    assert changes == 8 + 2  # one departure in each block's previous term too
 
 
 def test_scale_must_be_positive(db: Database, actor: Actor) -> None:
@@ -299,4 +347,225 @@ def test_cli_init_demo_with_scale(tmp_path: Path, capsys: pytest.CaptureFixture[
     data_dir = str(tmp_path / "cli")
     assert cli.main(["--data-dir", data_dir, "init", "--township", "青山镇", "--demo",
                      "--scale", "2"]) == 0
-    assert "代表 104 人" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "代表 52 人" in out and "代表活动" in out
+    size, today = volumes(2), dt.date.today()
+    days = (today - size.mailbox_start(today)).days + 1
+    assert f"社情民意 {round(size.opinions_per_year * days / 365)} 件" in out
+    assert cli.main(["--data-dir", data_dir, "stats", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["opinions"]["total"] > 0 and figures["suggestions"]["total"] > 0
+
+
+# --- the mailbox and the suggestions, written in bulk ---------------------------------------------
+
+SCALE = 5  # two roster blocks, five years of history, ~3 600 opinions: seconds to build
+
+
+@pytest.fixture(scope="module")
+def medium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, DemoSummary]]:
+    """A larger demo, built once for the module; the tests only read it."""
+    if os.environ.get(TEST_DATABASE_URL_ENV):
+        pytest.skip("规模测试使用本地 SQLite 数据库")  # other tests reset the shared PostgreSQL
+    db = open_database(tmp_path_factory.mktemp("medium") / "data")
+    actor = Actor("测试员")
+    township.set_up_township(db, actor, "青山镇", "临川县", 19, 2021, 2026)
+    summary = fill_demo(db, actor, scale=SCALE)
+    yield db, summary
+    db.dispose()
+
+
+def _opinions(db: Database) -> list[Opinion]:
+    with db.session() as session:
+        return list(session.scalars(
+            select(Opinion).options(selectinload(Opinion.events).selectinload(OpinionEvent.assisting_units),
+                                    selectinload(Opinion.submitter))
+            .order_by(Opinion.id)))
+
+
+def _suggestions(db: Database) -> list[Suggestion]:
+    with db.session() as session:
+        return list(session.scalars(
+            select(Suggestion).options(selectinload(Suggestion.events), selectinload(Suggestion.contacts),
+                                       selectinload(Suggestion.co_signers))
+            .order_by(Suggestion.id)))
+
+
+def _check_opinions(db: Database) -> list[Opinion]:
+    """Every opinion as the state machine would have left it: each step allowed from the status
+    before it, dated in order and not after today, the stored status, unit and deadline those of
+    the last steps; numbers gapless per year; letters with the opening that found them."""
+    today = dt.date.today()
+    found = _opinions(db)
+    numbers = collections.defaultdict(list)
+    for item in found:
+        numbers[item.year].append(item.seq)
+        assert item.year == item.received_on.year and item.content and item.category
+        events = item.events
+        assert events[0].action == OpinionAction.REGISTER and events[0].from_status is None
+        assert events[0].to_status == OpinionStatus.REGISTERED and events[0].at == item.received_on
+        status, lead, deadline, day = OpinionStatus.REGISTERED, None, None, item.received_on
+        for event in events[1:]:
+            assert event.from_status == status
+            assert mailbox.TRANSITIONS[(status, event.action)] == event.to_status
+            assert day <= event.at <= today and event.recorded_at.date() == event.at
+            status, day = event.to_status, event.at
+            if event.action in (OpinionAction.ASSIGN, OpinionAction.REDO):
+                assert event.lead_unit_id is not None and event.deadline is not None
+                assert event.deadline >= event.at
+                lead, deadline = event.lead_unit_id, event.deadline
+            if event.action == OpinionAction.UNIT_RETURN:
+                lead, deadline = None, None
+            if event.action in (OpinionAction.REJECT, OpinionAction.REDIRECT, OpinionAction.UNIT_RETURN):
+                assert event.reason
+            if event.action == OpinionAction.FOLLOW_UP:
+                assert event.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
+            if event.action == OpinionAction.REDO:
+                assert event.satisfaction == Satisfaction.DISSATISFIED
+            for helper in event.assisting_units:
+                assert event.action == OpinionAction.ASSIGN and helper.unit_id != event.lead_unit_id
+        assert (item.status, item.lead_unit_id, item.deadline) == (status, lead, deadline)
+        if item.status == OpinionStatus.ASSIGNED:
+            assert item.deadline is not None and item.lead_unit_id is not None
+        assert (item.mailbox_opening_id is not None) == (item.channel == Channel.MAILBOX)
+        if item.submitter is not None:
+            assert item.submitter.name and validate_mobile(item.submitter.phone)
+    for seqs in numbers.values():
+        assert sorted(seqs) == list(range(1, len(seqs) + 1))
+    with db.session() as session:
+        for opening in session.scalars(select(MailboxOpening)):
+            letters = [o for o in found if o.mailbox_opening_id == opening.id]
+            assert opening.item_count == len(letters)
+            assert all(o.received_on == opening.opened_on for o in letters)
+            assert opening.opened_by_1 != opening.opened_by_2
+    return found
+
+
+def _replay_opinion(db: Database, actor: Actor, item: Opinion) -> None:
+    """Register the item again through the service and take its steps by `apply_action_in_session`
+    (rolled back): the service must accept every step and end where the bulk writer did."""
+    values = settings.get_all(db)
+    with db.session() as session:
+        submitter = None
+        if item.submitter is not None:
+            submitter = mailbox.SubmitterInput(item.submitter.name, item.submitter.phone,
+                                               address=item.submitter.address)
+        copy = mailbox.register_in_session(session, actor, mailbox.OpinionInput(
+            received_on=item.received_on, channel=item.channel, content=item.content,
+            submitter=submitter, village=item.village, category=item.category,
+            receiving_deputy_id=item.receiving_deputy_id, mailbox_opening_id=item.mailbox_opening_id))
+        for event in item.events[1:]:
+            mailbox.apply_action_in_session(
+                session, actor, copy, event.action, event.at, values, note=event.note,
+                lead_unit_id=event.lead_unit_id if event.action == OpinionAction.ASSIGN else None,
+                assisting_unit_ids=[a.unit_id for a in event.assisting_units],
+                satisfaction=event.satisfaction, reason=event.reason)
+        assert (copy.status, copy.lead_unit_id, copy.deadline) == (item.status, item.lead_unit_id,
+                                                                 item.deadline)
+        session.rollback()
+
+
+def _check_suggestions(db: Database, actor: Actor, sample: int) -> list[Suggestion]:
+    today = dt.date.today()
+    found = _suggestions(db)
+    numbers = collections.defaultdict(list)
+    values = settings.get_all(db)
+    for number, item in enumerate(found):
+        numbers[item.year].append(item.seq)
+        assert item.year == item.submitted_on.year and item.title.startswith("关于")
+        assert item.lead_deputy_id not in {c.deputy_id for c in item.co_signers}
+        status, day = SuggestionStatus.REGISTERED, item.submitted_on
+        for event in item.events[1:]:
+            assert event.from_status == status
+            assert suggestions.TRANSITIONS[(status, event.action)] == event.to_status
+            assert day <= event.at <= today
+            status, day = event.to_status, event.at
+            if event.action == SuggestionAction.REPLY:
+                assert event.result_class is not None and event.note
+        assert item.status == status
+        if item.status == SuggestionStatus.REFERRED:
+            assert item.deadline is not None and item.lead_unit_id is not None
+        assert all(item.submitted_on <= c.contacted_on <= today for c in item.contacts)
+        if number % max(1, len(found) // sample) == 0:
+            with db.session() as session:
+                copy = suggestions.create_in_session(session, actor, suggestions.SuggestionInput(
+                    submitted_on=item.submitted_on, title=item.title, content=item.content,
+                    lead_deputy_id=item.lead_deputy_id, co_signer_ids=[c.deputy_id for c in item.co_signers],
+                    category=item.category, opinion_id=item.opinion_id))
+                for event in item.events[1:]:
+                    suggestions.apply_action_in_session(
+                        session, actor, copy, event.action, event.at, values, note=event.note,
+                        lead_unit_id=event.lead_unit_id if event.action == SuggestionAction.REFER else None,
+                        result_class=event.result_class, satisfaction=event.satisfaction,
+                        reason=event.reason)
+                assert (copy.status, copy.lead_unit_id, copy.deadline, copy.result_class,
+                        copy.satisfaction) == (item.status, item.lead_unit_id, item.deadline,
+                                               item.result_class, item.satisfaction)
+                session.rollback()
+    for seqs in numbers.values():
+        assert sorted(seqs) == list(range(1, len(seqs) + 1))
+    return found
+
+
+def test_the_mailbox_of_the_normal_demo(demo: tuple[Database, DemoSummary], actor: Actor) -> None:
+    db, summary = demo
+    found = _check_opinions(db)
+    assert len(found) == summary.opinions == 180
+    today = dt.date.today()
+    assert min(o.received_on for o in found) >= today - dt.timedelta(days=364)
+    statuses = collections.Counter(o.status for o in found)
+    assert statuses[OpinionStatus.CLOSED] > len(found) / 2
+    assert statuses[OpinionStatus.REJECTED] + statuses[OpinionStatus.REDIRECTED] > 0
+    assert any(mailbox.is_overdue(o, today) for o in found)
+    assert {o.channel for o in found} == set(Channel)
+    assert any(o.submitter is None for o in found) and any(o.submitter for o in found)
+    for item in found:
+        _replay_opinion(db, actor, item)
+    made = _check_suggestions(db, actor, sample=12)
+    assert len(made) == summary.suggestions == 12
+    assert {s.year for s in made} == {today.year}
+    with db.session() as session:
+        entries = list(session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("demo.%"))))
+    assert entries.count("demo.mailbox") == 1 and entries.count("demo.suggestions") == 1
+
+
+def test_the_bulk_mailbox_is_what_the_services_would_make(
+        medium: tuple[Database, DemoSummary], actor: Actor) -> None:
+    db, summary = medium
+    found = _check_opinions(db)
+    size, today = volumes(SCALE), dt.date.today()
+    assert len(found) == summary.opinions
+    first = size.mailbox_start(today)
+    assert first <= min(o.received_on for o in found) <= first + dt.timedelta(days=14)
+    assert set(OpinionStatus) <= {o.status for o in found} | {OpinionStatus.REGISTERED}
+    assert any(e.action == OpinionAction.REDO for o in found for e in o.events)
+    assert any(e.action == OpinionAction.UNIT_RETURN for o in found for e in o.events)
+    assert any(e.assisting_units for o in found for e in o.events)
+    for item in found[:: max(1, len(found) // 150)]:
+        _replay_opinion(db, actor, item)
+    made = _check_suggestions(db, actor, sample=60)
+    assert {s.year for s in made} == set(size.plan_years(today))
+    assert any(s.opinion_id for s in made)
+    assert {s.result_class for s in made} >= {r for r in ResultClass}
+
+
+def test_the_bulk_rows_load_in_the_list_and_the_figures(medium: tuple[Database, DemoSummary]) -> None:
+    db = medium[0]
+    every = opinion_list.search_ids(db, opinion_list.OpinionFilter())
+    assert len(every) == medium[1].opinions
+    for start in range(0, len(every), 500):
+        rows = opinion_list.load_rows(db, every[start:start + 500])
+        assert len(rows) == len(every[start:start + 500])
+    for opinion_id in every[:: max(1, len(every) // 40)]:
+        detail = opinion_list.load_detail(db, opinion_id)
+        assert detail.events
+    size, today = volumes(SCALE), dt.date.today()
+    for year in range(today.year - size.years + 1, today.year + 1):
+        figures = year_stats(db, year)
+        by_status = figures["opinions"]["by_status"]
+        assert figures["opinions"]["total"] == sum(by_status.values()) > 0
+        assert 0 < figures["opinions"]["satisfaction_rate"] <= 1
+        assert figures["suggestions"]["total"] > 0 and figures["activities"]["total"] > 0
+        assert figures["training"]["sessions_held"] > 0
+        assert training.find_plan(db, year) is not None
+    assert volumes(SCALE).years == 5

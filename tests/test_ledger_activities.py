@@ -305,7 +305,7 @@ def test_an_export_imports_back_unchanged(
                       ParticipantInput(roster[f"王伟({WANG_OTHER[-4:]})"], A),
                       ParticipantInput(roster["张三丰"], E), ParticipantInput(roster["赵敏"], P)]))
     first, second = tmp_path / "1.xlsx", tmp_path / "2.xlsx"
-    assert ledger.export_file(db, first) == 4
+    assert ledger.export_file(db, actor, first) == 4
     before = tables(db)
 
     outcome = ledger.import_file(db, actor, first)
@@ -313,7 +313,7 @@ def test_an_export_imports_back_unchanged(
     assert outcome.rejections == [] and outcome.unknown_columns == []
     assert (outcome.imported, outcome.created, outcome.updated, outcome.unchanged) == (4, 0, 0, 4)
     assert tables(db) == before
-    ledger.export_file(db, second)
+    ledger.export_file(db, actor, second)
     assert sheet_values(second) == sheet_values(first)
 
 
@@ -321,7 +321,7 @@ def test_export_writes_the_spec_columns_and_tails_only_where_needed(
         db: Database, actor: Actor, roster: dict[str, int], mixed: Path, tmp_path: Path) -> None:
     ledger.import_file(db, actor, mixed)
     target = tmp_path / "out" / "活动.xlsx"
-    ledger.export_file(db, target)
+    ledger.export_file(db, actor, target)
 
     book = load_workbook(target)
     sheet = book.worksheets[0]
@@ -342,10 +342,10 @@ def test_export_of_a_year(db: Database, actor: Actor, roster: dict[str, int], tm
         activities.add_activity(db, actor, ActivityInput(
             type=ActivityType.INSPECTION, activity_date=dt.date(year, 3, 1),
             topic=f"视察{year}-{activities.count(db, activities.ActivityQuery())}"))
-    assert ledger.export_file(db, tmp_path / "a.xlsx", year=2025) == 2
-    assert ledger.export_file(db, tmp_path / "b.xlsx", year=2024) == 1
-    assert ledger.export_file(db, tmp_path / "c.xlsx", year=2019) == 0
-    assert ledger.export_file(db, tmp_path / "d.xlsx") == 3
+    assert ledger.export_file(db, actor, tmp_path / "a.xlsx", year=2025) == 2
+    assert ledger.export_file(db, actor, tmp_path / "b.xlsx", year=2024) == 1
+    assert ledger.export_file(db, actor, tmp_path / "c.xlsx", year=2019) == 0
+    assert ledger.export_file(db, actor, tmp_path / "d.xlsx") == 3
 
 
 def test_the_demo_year_round_trips(db: Database, actor: Actor, tmp_path: Path) -> None:
@@ -353,7 +353,7 @@ def test_the_demo_year_round_trips(db: Database, actor: Actor, tmp_path: Path) -
 
     fill_demo(db, actor)
     exported = tmp_path / "demo.xlsx"
-    count = ledger.export_file(db, exported)
+    count = ledger.export_file(db, actor, exported)
     before = tables(db)
     outcome = ledger.import_file(db, actor, exported)
     assert outcome.rejections == [] and outcome.unchanged == count > 100

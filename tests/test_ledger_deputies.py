@@ -307,7 +307,7 @@ def test_export_writes_the_spec_columns_with_real_dates_and_text_codes(
     ledger.import_file(db, actor, mistakes)
     target = tmp_path / "out" / "导出.xlsx"
 
-    count = ledger.export_file(db, target)
+    count = ledger.export_file(db, actor, target)
 
     assert count == VALID_ROWS
     book = load_workbook(target)
@@ -343,7 +343,7 @@ def test_an_export_imports_back_unchanged(
     record = roster.get_deputy(db, mandate_id)
     roster.update_deputy(db, actor, mandate_id, _with(record.data, by_election=True))
     first, second = tmp_path / "1.xlsx", tmp_path / "2.xlsx"
-    ledger.export_file(db, first)
+    ledger.export_file(db, actor, first)
     before = snapshot(db)
 
     outcome = ledger.import_file(db, actor, first)
@@ -352,7 +352,7 @@ def test_an_export_imports_back_unchanged(
     assert (outcome.imported, outcome.created, outcome.updated, outcome.unchanged) == (
         VALID_ROWS + 1, 0, 0, VALID_ROWS + 1)
     assert snapshot(db) == before
-    ledger.export_file(db, second)
+    ledger.export_file(db, actor, second)
     assert sheet_values(second) == sheet_values(first)
 
 
@@ -363,7 +363,7 @@ def test_export_of_a_year_keeps_the_terms_covering_it_and_who_served_in_it(
 
     def names(year: int) -> list[tuple[object, object]]:
         target = tmp_path / f"{year}.xlsx"
-        count = ledger.export_file(db, target, year=year)
+        count = ledger.export_file(db, actor, target, year=year)
         rows = [(r[0], r[10]) for r in sheet_values(target)[1:]]
         assert count == len(rows)
         return sorted(rows, key=str)
@@ -627,9 +627,9 @@ def test_groups_match_whatever_the_width_of_their_punctuation(
     assert first.notes == "兼任（村）会计"
 
 
-def test_an_export_that_cannot_be_written_says_so(db: Database, tmp_path: Path) -> None:
+def test_an_export_that_cannot_be_written_says_so(db: Database, actor: Actor, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(LedgerNotWritten, match="无法写入文件"):
-        ledger.export_file(db, blocker / "out.xlsx")
+    with pytest.raises(LedgerNotWritten, match="未能保存"):
+        ledger.export_file(db, actor, blocker / "out.xlsx")
     assert blocker.read_text(encoding="utf-8") == "x"

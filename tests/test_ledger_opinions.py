@@ -475,7 +475,7 @@ def test_steps_recorded_in_the_app_meet_the_ledger(db: Database, actor: Actor, t
     mailbox.apply_action(db, actor, item, A.REPLY, D(2025, 3, 20), note="已修复")
     mailbox.apply_action(db, actor, item, A.FEED_BACK, D(2025, 3, 21))
     exported = tmp_path / "导出.xlsx"
-    ledger.export_file(db, exported)
+    ledger.export_file(db, actor, exported)
     row = list(sheet_values(exported)[1])
     assert row[0] == "2025-0001" and row[-1] == "已答复" and row[14:16] == [None, None]
 
@@ -547,7 +547,7 @@ def test_export_writes_the_spec_columns_by_number(db: Database, actor: Actor, tm
     rich_histories(db, actor)
     target = tmp_path / "导出.xlsx"
 
-    assert ledger.export_file(db, target) == 8
+    assert ledger.export_file(db, actor, target) == 8
     values = sheet_values(target)
     assert list(values[0]) == SPEC_HEADERS
     rows = {r[0]: r for r in values[1:]}
@@ -564,15 +564,15 @@ def test_export_writes_the_spec_columns_by_number(db: Database, actor: Actor, tm
     assert rows["2025-0006"][12:] == (dt.datetime(2025, 5, 10), "已进入诉讼程序", None, None, "不予受理")
     assert rows["2025-0007"][14:] == (dt.datetime(2025, 6, 7), "基本满意", "已答复")
 
-    assert ledger.export_file(db, target, year=2024) == 1
+    assert ledger.export_file(db, actor, target, year=2024) == 1
     assert [r[0] for r in sheet_values(target)[1:]] == ["2024-0001"]
-    assert ledger.export_file(db, target, year=2023) == 0 and len(sheet_values(target)) == 1
+    assert ledger.export_file(db, actor, target, year=2023) == 0 and len(sheet_values(target)) == 1
 
 
 def test_export_imports_back_unchanged(db: Database, actor: Actor, tmp_path: Path) -> None:
     rich_histories(db, actor)
     exported = tmp_path / "导出.xlsx"
-    ledger.export_file(db, exported)
+    ledger.export_file(db, actor, exported)
     before, events = stored(db), event_count(db)
 
     outcome = ledger.import_file(db, actor, exported)
@@ -584,7 +584,7 @@ def test_export_imports_back_unchanged(db: Database, actor: Actor, tmp_path: Pat
 def test_export_import_export_gives_the_same_rows(db: Database, actor: Actor, tmp_path: Path) -> None:
     rich_histories(db, actor)
     first = tmp_path / "一.xlsx"
-    ledger.export_file(db, first)
+    ledger.export_file(db, actor, first)
     other = second_database(tmp_path, actor)
     try:
         add_roster(other, actor)
@@ -592,7 +592,7 @@ def test_export_import_export_gives_the_same_rows(db: Database, actor: Actor, tm
         assert (outcome.created, outcome.rejections) == (8, [])
         assert_agrees_with_the_flow(other)
         second = tmp_path / "二.xlsx"
-        ledger.export_file(other, second)
+        ledger.export_file(other, actor, second)
         assert sheet_values(second) == sheet_values(first)
         assert ledger.import_file(other, actor, second).unchanged == 8
     finally:

@@ -237,7 +237,7 @@ def test_an_export_imports_back_unchanged(
         ParticipantInput(people["李四"], Attendance.ABSENT)])
     first, second = tmp_path / "1.xlsx", tmp_path / "2.xlsx"
 
-    count = ledger.export_file(db, first)
+    count = ledger.export_file(db, actor, first)
 
     values = sheet_values(first)
     assert count == VALID_ROWS + 1 and list(values[0]) == SPEC_HEADERS
@@ -256,9 +256,9 @@ def test_an_export_imports_back_unchanged(
     assert outcome.rejections == [] and outcome.unknown_columns == [] and outcome.notes == []
     assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, VALID_ROWS + 1)
     assert snapshot(db) == before  # the excused and absent deputies are kept
-    ledger.export_file(db, second)
+    ledger.export_file(db, actor, second)
     assert sheet_values(second) == sheet_values(first)
-    assert ledger.export_file(db, tmp_path / "2025.xlsx", year=2025) == 1
+    assert ledger.export_file(db, actor, tmp_path / "2025.xlsx", year=2025) == 1
 
 
 def test_a_held_row_holds_the_session_planned_for_that_month(

@@ -98,5 +98,8 @@ class Attachment(Base):
     caption: Mapped[str] = mapped_column(String(200), default="")
     added_at: Mapped[dt.datetime] = mapped_column(DateTime)
     added_by: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=1)  # the caption is edited after adding
 
     activity: Mapped[Activity] = relationship(back_populates="attachments")
+
+    __mapper_args__ = {"version_id_col": version}

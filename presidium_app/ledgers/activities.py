@@ -34,6 +34,7 @@ from presidium_app.ledgers.common import (
     cell_date,
     cell_plain,
     cell_text,
+    logged_export,
     new_workbook,
     read_sheet,
     report_progress,
@@ -129,10 +130,14 @@ def write_template(path: Path) -> None:
 
 
 def export_file(
-    db: Database, path: Path, year: int | None = None, progress: Progress = NO_PROGRESS
+    db: Database, actor: Actor, path: Path, year: int | None = None, progress: Progress = NO_PROGRESS
 ) -> int:
     """Every activity (of `year`, when given) as a ledger row, oldest first. Read in two plain
     queries, so ten thousand activities export in seconds."""
+    return logged_export(db, actor, KIND, TITLE, path, year, lambda: _write_export(db, path, year, progress))
+
+
+def _write_export(db: Database, path: Path, year: int | None, progress: Progress) -> int:
     activities = select(Activity.id, Activity.activity_date, Activity.type, Activity.topic,
                         Activity.place, Activity.organiser, Activity.summary,
                         Activity.opinions_raised).order_by(Activity.activity_date, Activity.id)

@@ -26,10 +26,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from presidium_app.domain.validators import InvalidValue, normalize_text, parse_date
-from presidium_app.services.audit import Actor
-from presidium_app.services.errors import ServiceError
-from presidium_app.services.progress import NO_PROGRESS, Progress
+from presidium_app.services.audit import Actor, log_event
+from presidium_app.services.errors import PermissionDenied, ServiceError, StorageFailure
+from presidium_app.services.permissions import permission_for, require
+from presidium_app.services.progress import NO_PROGRESS, Cancelled, Progress
 from presidium_app.storage.database import Database
+from presidium_app.storage.files import file_error_message
 
 T = TypeVar("T")
 
@@ -95,9 +97,45 @@ class Ledger(Protocol):
     ) -> ImportOutcome: ...
 
     def export_file(
-        self, db: Database, path: Path, year: int | None = None,
+        self, db: Database, actor: Actor, path: Path, year: int | None = None,
         progress: Progress = NO_PROGRESS,
     ) -> int: ...
+
+
+def logged_export(db: Database, actor: Actor, kind: str, title: str, path: Path, year: int | None,
+                  write: Callable[[], int]) -> int:
+    """Run `write` (which saves the file and returns its row count) as the export of a ledger:
+    the role must allow 导入导出台账 (else PermissionDenied, no file, a failed entry in the log), and
+    the export is logged as `export.<kind>` with the file and the count. A file that could not be
+    written is logged as a failure; an export the log cannot record is removed again."""
+    action = f"export.{kind}"
+    what = f"{title}（{year}年）" if year is not None else title
+    try:
+        require(actor.role, permission_for(action))
+    except PermissionDenied as exc:
+        with contextlib.suppress(StorageFailure):
+            log_event(db, actor, action, "ledger", summary=f"导出{what}被拒绝：{exc.message}",
+                      success=False)
+        raise
+    try:
+        count = write()
+    except Cancelled:
+        raise
+    except ServiceError as exc:
+        with contextlib.suppress(StorageFailure):
+            log_event(db, actor, action, "ledger", summary=f"导出{what}失败：{exc.message}", success=False,
+                      after={"file": path.name, "folder": str(path.resolve().parent)})
+        raise
+    after: dict[str, object] = {"file": path.name, "folder": str(path.resolve().parent), "rows": count}
+    if year is not None:
+        after["year"] = year
+    try:
+        log_event(db, actor, action, "ledger", summary=f"导出{what} {count} 条：{path.name}", after=after)
+    except StorageFailure:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
+    return count
 
 
 def default_report_path(input: Path) -> Path:
@@ -516,9 +554,7 @@ def save_workbook(book: Workbook, path: Path) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
-        raise LedgerNotWritten(
-            f"无法写入文件“{path}”：{exc.strerror or exc}（若该文件正在Excel/WPS中打开，请先关闭）"
-        ) from exc
+        raise LedgerNotWritten(file_error_message(exc, path)) from exc
 
 
 def write_report(path: Path, rejections: list[Rejection]) -> None:

@@ -39,6 +39,7 @@ from presidium_app.ledgers.common import (
     cell_date,
     cell_plain,
     cell_text,
+    logged_export,
     name_key,
     new_workbook,
     read_sheet,
@@ -146,10 +147,14 @@ def write_template(path: Path) -> None:
 
 
 def export_file(
-    db: Database, path: Path, year: int | None = None, progress: Progress = NO_PROGRESS
+    db: Database, actor: Actor, path: Path, year: int | None = None, progress: Progress = NO_PROGRESS
 ) -> int:
     """The roster as a ledger, one row per mandate, in roster order; with `year`, only the
     mandates of a term covering that year whose deputy served at some point in it."""
+    return logged_export(db, actor, KIND, TITLE, path, year, lambda: _write_export(db, path, year, progress))
+
+
+def _write_export(db: Database, path: Path, year: int | None, progress: Progress) -> int:
     with db.session() as session:
         mandates = list(session.scalars(_export_query(year)))
         total = len(mandates)

@@ -60,6 +60,7 @@ from presidium_app.ledgers.common import (
     cell_plain,
     cell_text,
     is_blank,
+    logged_export,
     name_key,
     new_workbook,
     read_sheet,
@@ -278,9 +279,13 @@ def _unit_names(session: Session) -> dict[int, str]:
 
 
 def export_file(
-    db: Database, path: Path, year: int | None = None, progress: Progress = NO_PROGRESS
+    db: Database, actor: Actor, path: Path, year: int | None = None, progress: Progress = NO_PROGRESS
 ) -> int:
     """Every item (received in `year`, when given) as a ledger row, by number."""
+    return logged_export(db, actor, KIND, TITLE, path, year, lambda: _write_export(db, path, year, progress))
+
+
+def _write_export(db: Database, path: Path, year: int | None, progress: Progress) -> int:
     statement = (select(Opinion).options(selectinload(Opinion.events), selectinload(Opinion.submitter))
                  .order_by(Opinion.year, Opinion.seq))
     if year is not None:

@@ -57,6 +57,7 @@ from presidium_app.ledgers.common import (
     cell_plain,
     cell_text,
     is_blank,
+    logged_export,
     new_workbook,
     read_sheet,
     report_progress,
@@ -174,9 +175,13 @@ def _session_day(row: TrainingSession) -> dt.date | None:
 
 
 def export_file(
-    db: Database, path: Path, year: int | None = None, progress: Progress = NO_PROGRESS
+    db: Database, actor: Actor, path: Path, year: int | None = None, progress: Progress = NO_PROGRESS
 ) -> int:
     """Every session of every plan (or of the plan of `year`), in calendar order."""
+    return logged_export(db, actor, KIND, TITLE, path, year, lambda: _write_export(db, path, year, progress))
+
+
+def _write_export(db: Database, path: Path, year: int | None, progress: Progress) -> int:
     with db.session() as session:
         statement = (
             select(TrainingPlan).order_by(TrainingPlan.year)

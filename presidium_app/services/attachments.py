@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from presidium_app.domain.activities import Activity, Attachment
 from presidium_app.domain.enums import AttachmentKind
-from presidium_app.services.audit import Actor, now, unit_of_work
+from presidium_app.services.audit import Actor, check_version, now, unit_of_work
 from presidium_app.services.errors import NotFound, ServiceError, StorageFailure, ValidationFailed
 from presidium_app.storage.database import Database
 
@@ -54,6 +54,7 @@ class AttachmentInfo:
     added_at: dt.datetime
     added_by: str
     exists: bool
+    version: int = 1
 
 
 def attachments_dir(db: Database) -> Path:
@@ -287,7 +288,10 @@ def add_attachment(
     return attachment_id
 
 
-def set_caption(db: Database, actor: Actor, attachment_id: int, caption: str) -> None:
+def set_caption(db: Database, actor: Actor, attachment_id: int, caption: str,
+                version: int | None = None) -> None:
+    """Save an attachment's caption; `version` is the one it was read with (a stale save is a
+    Conflict)."""
     caption = caption.strip()
     if len(caption) > 200:
         raise ValidationFailed({"caption": "说明过长（最多200字）"})
@@ -295,6 +299,7 @@ def set_caption(db: Database, actor: Actor, attachment_id: int, caption: str) ->
         attachment = change.session.get(Attachment, attachment_id)
         if attachment is None:
             raise NotFound("该附件已不存在")
+        check_version(attachment.version, version)
         change.before = {"caption": attachment.caption}
         attachment.caption = caption
         change.object_id, change.after = attachment_id, {"caption": caption}
@@ -333,7 +338,7 @@ def discard_unused_files(db: Database, stored_names: Iterable[str]) -> None:
 def _info(db: Database, a: Attachment) -> AttachmentInfo:
     return AttachmentInfo(a.id, a.activity_id, a.kind, a.original_name, a.stored_name, a.size,
                           a.caption, a.added_at, a.added_by,
-                          (attachments_dir(db) / a.stored_name).exists())
+                          (attachments_dir(db) / a.stored_name).exists(), a.version)
 
 
 def list_attachments(db: Database, activity_id: int) -> list[AttachmentInfo]:

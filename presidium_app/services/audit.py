@@ -131,17 +131,31 @@ def check_version(current: int, opened_with: int | None) -> None:
 
 
 def storage_message(error: DBAPIError) -> str:
-    """A Chinese message for what the disk or database said."""
+    """A Chinese message for what the disk or database said (SQLite's and PostgreSQL's wording);
+    every one says the change was not saved and what to do before retrying."""
     text = str(error.orig).lower() if error.orig is not None else str(error).lower()
-    if "locked" in text or "busy" in text:
-        return "数据库正被其他程序或同事占用，请稍后重试。本次修改未保存。"
-    if "full" in text or "no space" in text:
+
+    def said(*phrases: str) -> bool:
+        return any(phrase in text for phrase in phrases)
+
+    if said("locked", "busy", "lock timeout", "lock_timeout", "deadlock", "could not obtain lock"):
+        return "数据库正被其他程序或同事占用，本次修改未保存。请稍后重试。"
+    if said("disk is full", "database or disk is full", "no space", "disk full", "quota"):
         return "磁盘空间已满，本次修改未保存。请清理磁盘后重试。"
-    if "readonly" in text or "read-only" in text or "read only" in text:
-        return "数据目录为只读，无法保存。请检查文件夹权限后重试。"
-    if "malformed" in text or "not a database" in text:
+    if said("readonly", "read-only", "read only", "access permission denied"):
+        return "数据库或数据目录为只读，本次修改未保存。请检查文件夹、U盘的写保护或权限后重试。"
+    if said("malformed", "not a database"):
         return "数据库文件已损坏，本次修改未保存。请运行“检查”并从备份恢复。"
-    return f"数据库写入失败，本次修改未保存：{error.orig}"
+    if said("disk i/o error", "i/o error", "input/output error"):
+        return "磁盘读写出错，本次修改未保存。请检查磁盘或U盘是否已拔出、连接是否松动，然后重试。"
+    if said("unable to open database file", "cannot open"):
+        return ("无法打开数据库文件（文件或文件夹可能已被移动、删除或无权访问），本次修改未保存。"
+                "请检查后重试。")
+    if said("server closed the connection", "could not connect", "connection refused",
+            "terminating connection", "connection to server", "connection is closed", "ssl syscall",
+            "network"):
+        return "与数据库服务器的连接已中断，本次修改未保存。请检查网络和服务器后重试。"
+    return f"数据库写入失败，本次修改未保存。请稍后重试；如仍失败，请运行“检查”。（{error.orig}）"
 
 
 @contextmanager

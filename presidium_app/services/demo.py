@@ -3,13 +3,36 @@
 Terms, groups and stations are made by their services; every deputy passes the roster service's
 validation and mapping, so the demo obeys the rules staff obey (valid ID numbers, a history entry for
 every departure) and the whole roster is one unit of work with one audit entry. A fixed seed makes
-the demo the same every time. Each area has its own small function, so later areas (activities,
-opinions, suggestions, training) are added alongside without touching the roster.
+the demo the same every time. Each area has its own module (demo_activities, demo_training,
+demo_mailbox) and writes in bulk, in one unit of work and one audit entry per area and year.
+
+The scale N (`volumes`): N = 1 is the normal demo; N = 100 a large township after ten years of
+use, for benchmarks. Between them every volume grows smoothly:
+
+- years of history Y = min(10, 2 + round(4·log10 N)): 2 at N = 1, 6 at N = 10, 10 at N = 100;
+  activities are recorded for the calendar years today.year − Y + 1 … today.year;
+- roster: max(1, round(N^0.3)) blocks of one township's roster (52 deputies of the current term,
+  32 of the previous one, 64 persons): 1 block at N = 1, 2 at N = 10, 4 at N = 100 (208 + 128
+  mandates, 256 persons);
+- activities: B = max(Y, round(2.5·N^0.9)) block-years of 60–80 activities each (2 at N = 1, 20
+  at N = 10, 158 at N = 100 ≈ 10^4 activities), spread evenly over the years, older years
+  taking the odd ones; a block-year beyond the roster's blocks has no congress sitting, vote or
+  training;
+- mailbox: min(9 800, round(180·N^0.87)) opinions a year (180 at N = 1, 1 334 at N = 10, 9 800 at
+  N = 100, under the 9 999 numbers of a year), over the twelve months up to today at N = 1 and
+  over all Y calendar years from N = 2 (≈ 10^5 opinions at N = 100);
+- suggestions: round(12·N^0.7) a year (12, 60, 301), and a training plan a year (its sessions held
+  as 学习培训 activities with attendance), in the years the mailbox covers from January: this year
+  only at N = 1, whose last year has its trainings as plain activities; every year from N = 2.
+
+At N = 100 this is 336 mandates (256 persons), ~10 000 activities with ~80 000 attendance rows,
+~97 000 opinions with ~580 000 steps, ~3 000 suggestions: about 25 s of CPU (benchmarks/demo_scale).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -28,7 +51,7 @@ from presidium_app.services import organisation, township
 from presidium_app.services.audit import Actor, now, unit_of_work
 from presidium_app.services.demo_activities import fill_activities
 from presidium_app.services.demo_mailbox import fill_mailbox
-from presidium_app.services.demo_training import fill_training
+from presidium_app.services.demo_training import fill_plan
 from presidium_app.services.deputies import (
     DeputyInput,
     _apply_mandate,
@@ -105,10 +128,10 @@ class DemoSummary:
     stations: int = 0
     previous_term: str = ""
     previous_deputies: int = 0
-    activities: int = 0  # of last year and this year so far
+    activities: int = 0  # of every year of the history (last year and this year at scale 1)
     training_sessions: int = 0  # planned in this year's training plan
-    opinions: int = 0  # over the twelve months up to today
-    suggestions: int = 0  # of this year
+    opinions: int = 0  # over the twelve months up to today (at scale 1)
+    suggestions: int = 0  # of this year (at scale 1)
 
     def __str__(self) -> str:
         text = (f"代表 {self.deputies} 人（其中离任 {self.left} 人、补选 {self.by_election} 人），"
@@ -177,14 +200,65 @@ class _Demo:
         return dt.date.today()
 
 
+@dataclass(frozen=True)
+class Volumes:
+    """How much the demo makes at a scale (the module doc gives the formulas)."""
+
+    scale: int
+    years: int  # calendar years of activities, ending with this one
+    roster_blocks: int
+    activity_blocks: int  # block-years of activities over all the years
+    opinions_per_year: int
+    suggestions_per_year: int
+
+    def blocks_by_year(self, last_year: int) -> dict[int, int]:
+        """Block-years of each calendar year, spread evenly; the older years take the odd ones,
+        so a young current year does not hold a share it cannot fill."""
+        spread = {}
+        for back in range(self.years):
+            spread[last_year - back] = (
+                (back + 1) * self.activity_blocks // self.years - back * self.activity_blocks // self.years)
+        return dict(sorted(spread.items()))
+
+    def mailbox_start(self, today: dt.date) -> dt.date:
+        if self.years <= 2:
+            return today - dt.timedelta(days=364)
+        return dt.date(today.year - self.years + 1, 1, 1)
+
+    def plan_years(self, today: dt.date) -> list[int]:
+        """The years with a training plan and suggestions: those the mailbox covers from January."""
+        start = self.mailbox_start(today)
+        first = start.year if start == dt.date(start.year, 1, 1) else start.year + 1
+        return list(range(first, today.year + 1))
+
+
+MAX_SCALE = 1000
+MAX_OPINIONS_A_YEAR = 9800  # an opinion's number has four digits a year (2026-0042), with room for
+# a leap year and the letters of late December's opening
+
+
+def volumes(scale: int) -> Volumes:
+    if not 1 <= scale <= MAX_SCALE:
+        raise ServiceError(f"示范数据的倍数应为 1 到 {MAX_SCALE} 之间的整数")
+    years = min(10, 2 + round(4 * math.log10(scale)))
+    return Volumes(
+        scale=scale,
+        years=years,
+        roster_blocks=max(1, round(scale ** 0.3)),
+        activity_blocks=max(years, round(2.5 * scale ** 0.9)),
+        opinions_per_year=min(MAX_OPINIONS_A_YEAR, round(180 * scale ** 0.87)),
+        suggestions_per_year=round(12 * scale ** 0.7),
+    )
+
+
 def fill_demo(
     db: Database, actor: Actor, scale: int = 1, progress: Progress = NO_PROGRESS
 ) -> DemoSummary:
-    """Fill the township set up by `set_up_township` with a demo roster; `scale` multiplies the
-    number of deputies (scale 200 ≈ 10 000) for load tests. Refused on a roster that has deputies,
-    so that running it twice duplicates nothing."""
-    if scale < 1:
-        raise ServiceError("示范数据的倍数应为正整数")
+    """Fill the township set up by `set_up_township` with a demo township: roster, activities,
+    training plans, mailbox and suggestions, at the scale `volumes` gives (1: the normal demo,
+    100: ten years of a large township). Refused on a roster that has deputies, so that running
+    it twice duplicates nothing."""
+    size = volumes(scale)
     term = township.current_term(db)
     if term is None or not township.is_set_up(db):
         raise ServiceError("尚未设置乡镇和当前届次，请先初始化乡镇后再填入示范数据")
@@ -193,20 +267,42 @@ def fill_demo(
     if existing:
         raise ServiceError(f"名册中已有 {existing} 名代表，示范数据只能填入空白名册，未做任何修改")
     info = township.get_township(db)
-    ctx = _Demo(db=db, actor=actor, progress=progress, scale=scale, rng=random.Random(SEED),
-                town=info.name, county=info.county, current=term)
+    ctx = _Demo(db=db, actor=actor, progress=progress, scale=size.roster_blocks,
+                rng=random.Random(SEED), town=info.name, county=info.county, current=term)
     _fill_terms(ctx)
     _fill_organisation(ctx)
     _fill_roster(ctx)
-    for year in (ctx.today.year - 1, ctx.today.year):
-        ctx.summary.activities += fill_activities(db, actor, year, ctx.rng, scale=scale, progress=progress)
-    ctx.summary.training_sessions = fill_training(db, actor, ctx.today.year, ctx.rng)
+    today = ctx.today
+    plan_years = size.plan_years(today)
+    for year, blocks in size.blocks_by_year(today.year).items():
+        plan = _PlanOfYear(db, year, progress) if year in plan_years else None
+        ctx.summary.activities += fill_activities(
+            db, actor, year, ctx.rng, scale=size.roster_blocks, repeat=blocks,
+            plain_training=plan is None, then=plan, progress=progress)
+        if plan is not None and year == today.year:
+            ctx.summary.training_sessions = plan.planned
     villages = [v.name for v in _villages(ctx.unit) if not v.name.endswith("直机关")]
-    mail = fill_mailbox(db, actor, ctx.rng, villages, progress)
+    mail = fill_mailbox(db, actor, ctx.rng, villages, progress, start=size.mailbox_start(today),
+                        per_year=size.opinions_per_year, suggestion_years=plan_years,
+                        suggestions_per_year=size.suggestions_per_year)
     ctx.summary.opinions, ctx.summary.suggestions = mail.opinions, mail.suggestions
     with db.session() as session:  # with the plan's held sessions
         ctx.summary.activities = session.scalar(select(func.count()).select_from(Activity)) or 0
     return ctx.summary
+
+
+@dataclass
+class _PlanOfYear:
+    """The year's training plan, written with the year's activities (`fill_activities(then=…)`)."""
+
+    db: Database
+    year: int
+    progress: Progress
+    planned: int = 0
+
+    def __call__(self, session: Session, rng: random.Random) -> int:
+        self.planned, held = fill_plan(self.db, session, self.year, rng, self.progress)
+        return held
 
 
 # --- data files --------------------------------------------------------------------------------

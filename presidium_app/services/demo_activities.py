@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -233,11 +233,18 @@ class _Year:
 
 def fill_activities(
     db: Database, actor: Actor, year: int, rng: random.Random, *, scale: int = 1,
-    progress: Progress = NO_PROGRESS,
+    repeat: int | None = None, plain_training: bool | None = None,
+    then: Callable[[Session, random.Random], int] | None = None, progress: Progress = NO_PROGRESS,
 ) -> int:
     """Record a realistic year of activities (up to today for the current year) for the demo
-    roster; `scale` township blocks of it, each with its own share of the deputies. One unit of
-    work; returns how many activities were written."""
+    roster, split into `scale` township blocks, each with its own share of the deputies.
+    `repeat` (default `scale`) is how many blocks' years are recorded: beyond the first `scale`,
+    the blocks take turns again with a year of everything but the congress sittings, the vote
+    and the trainings (a busy township does more of the rest, not more sittings).
+    `plain_training` (default: an earlier year) records trainings as plain activities, for a
+    year without a training plan; `then` records more of the year in the same unit of work (the
+    demo's training plan) and returns the activities it added. One unit of work; returns how
+    many activities were written."""
     today = dt.date.today()
     if year > today.year:
         return 0
@@ -255,16 +262,24 @@ def fill_activities(
     villages = [v for v in areas if v.endswith("村")] or list(areas)
     planned: list[_Planned] = []
     blocks = _blocks(periods, scale)
-    for number, block in enumerate(blocks):
-        progress.report(number, len(blocks), f"正在生成{year}年示范代表活动")
-        context = _Year(rng, year, min(today, dt.date(year, 12, 31)), info.name, unit, villages,
-                        areas, groups, stations, block, term_starts)
-        planned += _plan_year(context)
-    progress.report(len(blocks), len(blocks), f"正在生成{year}年示范代表活动")
+    turns = max(repeat or 0, len(blocks))
+    contexts: list[_Year] = []
+    for number in range(turns):
+        progress.report(number, turns, f"正在生成{year}年示范代表活动")
+        if number < len(blocks):
+            contexts.append(_Year(rng, year, min(today, dt.date(year, 12, 31)), info.name, unit, villages,
+                                  areas, groups, stations, blocks[number], term_starts))
+        context = contexts[number % len(contexts)]
+        extra = number >= len(blocks)
+        training = (year < today.year if plain_training is None else plain_training) and not extra
+        planned += _plan_year(context, sittings=not extra, training=training)
+    progress.report(turns, turns, f"正在生成{year}年示范代表活动")
     kept = _unique([p for p in planned if p.participants])
     kept.sort(key=lambda p: (p.date, p.start))
     with unit_of_work(db, actor, "demo.activities", "activity") as change:
         written = _write(db, change.session, kept, progress, year)
+        if then is not None:
+            written += then(change.session, rng)
         change.summary = f"填入{year}年示范代表活动：{written}次"
         change.after = {"year": year, "scale": scale, "activities": written}
     return written
@@ -312,11 +327,12 @@ def _unique(planned: list[_Planned]) -> list[_Planned]:
 # --- the year's plan ----------------------------------------------------------------------------
 
 
-def _plan_year(y: _Year) -> list[_Planned]:
+def _plan_year(y: _Year, sittings: bool = True, training: bool = False) -> list[_Planned]:
     rng = y.rng
     presidium = f"{y.town}人大主席团"
     plans: list[_Planned] = []
-    plans += _congress(y, presidium)
+    if sittings:
+        plans += _congress(y, presidium)
     for kind, pool, count in ((T.INSPECTION, INSPECTIONS, rng.randint(3, 4)),
                               (T.LAW_ENFORCEMENT_CHECK, LAW_CHECKS, 2),
                               (T.RESEARCH, RESEARCH, rng.randint(2, 3))):
@@ -340,10 +356,9 @@ def _plan_year(y: _Year) -> list[_Planned]:
     plans += _receptions(y)
     plans += _duty_reports(y, presidium)
     plans += _group_meetings(y)
-    # This year's training comes from the annual plan (demo_training); earlier years' trainings
-    # are recorded as plain activities, as an office that starts using the app would have them.
-    earlier = y.year < dt.date.today().year
-    for topic in rng.sample(TRAINING, rng.randint(1, 2)) if earlier else ():
+    # A year with a training plan has its trainings from the plan (demo_training); a year before
+    # the office kept plans in the app has them as plain activities.
+    for topic in rng.sample(TRAINING, rng.randint(1, 2)) if training else ():
         plans.append(_Planned(
             T.TRAINING, y.weekday(3, 10), topic, f"{y.town}党群服务中心会议室", presidium, (9, 0), (16, 30),
             invite="all", summary="邀请县人大常委会有关工作机构负责同志授课，讲解代表履职的基本要求和方法。"))
@@ -521,15 +536,20 @@ def _congress_attendance(rng: random.Random, chosen: list[ServingPeriod]) -> lis
 
 def _write(db: Database, session: Session, plans: list[_Planned], progress: Progress, year: int) -> int:
     """Validate each activity as the form would, then insert the year in batches."""
+    inputs = [validate_input(ActivityInput(
+        type=plan.type, activity_date=plan.date, topic=plan.topic, place=plan.place,
+        organiser=plan.organiser, start_time=dt.time(*plan.start), end_time=dt.time(*plan.end),
+        other_participants=plan.other, voters_count=plan.voters, summary=plan.summary,
+        opinions_raised=plan.opinions, follow_up=plan.follow_up, group_id=plan.group_id,
+        station_id=plan.station_id, participants=plan.participants)) for plan in plans]
+    return len(write_inputs(db, session, inputs, progress, year))
+
+
+def write_inputs(db: Database, session: Session, inputs: list[ActivityInput], progress: Progress,
+                 year: int) -> list[int]:
+    """Insert validated activities and their attendance in batches; returns their ids in order."""
     activity_rows: list[dict[str, Any]] = []
-    people: list[list[ParticipantInput]] = []
-    for plan in plans:
-        data = validate_input(ActivityInput(
-            type=plan.type, activity_date=plan.date, topic=plan.topic, place=plan.place,
-            organiser=plan.organiser, start_time=dt.time(*plan.start), end_time=dt.time(*plan.end),
-            other_participants=plan.other, voters_count=plan.voters, summary=plan.summary,
-            opinions_raised=plan.opinions, follow_up=plan.follow_up, group_id=plan.group_id,
-            station_id=plan.station_id, participants=plan.participants))
+    for data in inputs:
         activity_rows.append({
             "type": data.type, "activity_date": data.activity_date, "start_time": data.start_time,
             "end_time": data.end_time, "place": data.place, "topic": data.topic,
@@ -538,18 +558,17 @@ def _write(db: Database, session: Session, plans: list[_Planned], progress: Prog
             "opinions_raised": data.opinions_raised, "follow_up": data.follow_up,
             "group_id": data.group_id, "station_id": data.station_id, "version": 1,
         })
-        people.append(data.participants)
     ids = _insert_activities(db, session, activity_rows, progress, year)
     rows = [{"activity_id": activity_id, "deputy_id": p.deputy_id, "attendance": p.attendance,
              "spoke": p.spoke, "rating": p.rating, "note": p.note}
-            for activity_id, participants in zip(ids, people, strict=True) for p in participants]
+            for activity_id, data in zip(ids, inputs, strict=True) for p in data.participants]
     table = cast(Table, Participation.__table__)
     for start in range(0, len(rows), INSERT_BATCH):
         progress.report(start, len(rows), f"正在保存{year}年活动出席情况")
         # Core, not the ORM's bulk insert: one executemany per batch (the ORM splits it).
         session.connection().execute(insert(table), rows[start:start + INSERT_BATCH])
     progress.report(len(rows), len(rows), f"正在保存{year}年活动出席情况")
-    return len(ids)
+    return ids
 
 
 def _insert_activities(

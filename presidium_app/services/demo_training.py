@@ -1,9 +1,11 @@
-"""示范数据: the demo township's annual training plan, about half of it held.
+"""示范数据: the demo township's annual training plans, this year's about half held.
 
-The plan goes through the training services (create_plan, add_session, hold_session), so it obeys
-the rules staff obey: every held session is an activity of type 学习培训 with the attendance of the
-township deputies serving on its day. A few deputies never come (busy, far away), so the office
-sees who has not been trained this term.
+Each plan obeys the rules the training services enforce (sessions validated by
+`training.validate_session`; a held session is an activity of type 学习培训, validated by the
+activity form's rules, with the attendance of the township deputies serving on its day, of either
+term, linked to the session as `training.hold_in_session` links it). A few deputies never come
+(busy, far away), so the office sees who has not been trained this term. The demo writes a year's
+plan in the unit of work of the year's activities (`fill_plan`); `fill_training` writes one alone.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ import math
 import random
 from dataclasses import dataclass
 
-from presidium_app.domain.deputies import Mandate
-from presidium_app.domain.enums import Attendance, DeputyLevel, TrainingForm
-from presidium_app.services import township, training
-from presidium_app.services.activities import ParticipantInput
-from presidium_app.services.audit import Actor
-from presidium_app.services.rules import current_term, serving_mandates
+from sqlalchemy.orm import Session
+
+from presidium_app.domain.enums import ActivityType, Attendance, TrainingForm
+from presidium_app.domain.township import Township
+from presidium_app.domain.training import TrainingPlan, TrainingSession
+from presidium_app.services import activities, training
+from presidium_app.services.activities import ActivityInput, ParticipantInput, serving_periods
+from presidium_app.services.audit import Actor, unit_of_work
+from presidium_app.services.demo_activities import write_inputs
+from presidium_app.services.progress import NO_PROGRESS, Progress
 from presidium_app.services.training import SessionInput
 from presidium_app.storage.database import Database
 
@@ -103,35 +109,61 @@ def _attendance(rng: random.Random, never: bool) -> Attendance:
 
 
 def fill_training(db: Database, actor: Actor, year: int, rng: random.Random) -> int:
-    """The plan of `year` (8–10 sessions from February to November) with about half of it held:
-    the sessions dated before today, up to half the plan; later past ones are left planned
-    (postponed), as happens. Returns the number of sessions planned; 0 when `year` already has
-    a plan (nothing is changed)."""
+    """The plan of `year` in its own unit of work (see `fill_plan`). Returns the number of
+    sessions planned; 0 when `year` already has a plan (nothing is changed)."""
     if training.find_plan(db, year) is not None:
         return 0
-    info = township.get_township(db)
-    plan_id = training.create_plan(
-        db, actor, year, training.default_title(year, info.name), _goals(year, info.name))
+    with unit_of_work(db, actor, "demo.activities", "training_plan") as change:
+        planned, held = fill_plan(db, change.session, year, rng)
+        change.summary = f"填入{year}年度示范学习培训计划：{planned}场，已举办{held}场"
+        change.after = {"year": year, "sessions": planned, "held": held}
+    return planned
+
+
+def fill_plan(db: Database, session: Session, year: int, rng: random.Random,
+              progress: Progress = NO_PROGRESS) -> tuple[int, int]:
+    """The plan of `year` (8–10 sessions from February to November), inside the caller's unit of
+    work; returns (sessions planned, sessions held). This year's is about half held: the
+    sessions dated before today, up to half the plan; later past ones are left planned
+    (postponed), as happens. An earlier year's plan was held in full.
+
+    Each session is validated as the plan form validates it; each held one is the 学习培训
+    activity `training.hold_in_session` records (validated as the activity form validates it,
+    the township deputies serving on its day invited), written in bulk with the year's other
+    activities rather than one flush of a few hundred attendance rows per session."""
+    town_row = session.get(Township, 1)
+    town = town_row.name if town_row is not None else ""
+    plan = TrainingPlan(year=year, title=training.default_title(year, town), goals=_goals(year, town))
+    session.add(plan)
     optional = [t for t in TEMPLATES if t.optional]
     dropped = set(rng.sample(optional, len(TEMPLATES) - rng.randint(8, len(TEMPLATES))))
     today = dt.date.today()
     templates = [t for t in TEMPLATES if t not in dropped]
-    sessions: list[tuple[int, _Template, dt.date]] = []
+    sessions: list[tuple[TrainingSession, _Template, dt.date]] = []
     for template in templates:
         day = _weekday(dt.date(year, template.month, template.day)
                        + dt.timedelta(days=rng.randint(-3, 3)))
         # The day of a session more than a month ahead is not fixed yet: only its month.
         known = day <= today + dt.timedelta(days=30)
-        data = SessionInput(
+        data = training.validate_session(SessionInput(
             planned_month=day.month, planned_date=day if known else None, topic=template.topic,
             form=template.form, speaker=template.speaker,
-            place=template.place.format(town=info.name), hours=template.hours,
-            audience=template.audience)
-        sessions.append((training.add_session(db, actor, plan_id, data), template, day))
-    to_hold = [s for s in sessions if s[2] < today][:math.ceil(len(sessions) / 2)]
+            place=template.place.format(town=town), hours=template.hours,
+            audience=template.audience), year)
+        row = TrainingSession()
+        training.apply_session(row, data)
+        plan.sessions.append(row)
+        sessions.append((row, template, day))
+    session.flush()
+    to_hold = [s for s in sessions if s[2] < today]
+    if year >= today.year:
+        to_hold = to_hold[:math.ceil(len(sessions) / 2)]
+    periods = [p for p in serving_periods(session) if p.township_level]
+    organiser = training.organiser_name(session)
     never: set[int] = set()
-    for session_id, template, day in to_hold:
-        invited = _township_deputies(db, day)
+    held: list[tuple[TrainingSession, ActivityInput]] = []
+    for row, template, day in to_hold:
+        invited = sorted({p.deputy_id for p in periods if p.serves_on(day)})
         if not never and invited:
             never = set(rng.sample(invited, max(3, round(len(invited) * NEVER_ATTEND_SHARE))))
         if template.form == TrainingForm.FIELD_TRIP:
@@ -139,19 +171,11 @@ def fill_training(db: Database, actor: Actor, year: int, rng: random.Random) -> 
         participants = [ParticipantInput(d, _attendance(rng, d in never)) for d in invited]
         if not any(p.attendance == Attendance.PRESENT for p in participants):
             continue
-        training.hold_session(db, actor, session_id, day, participants,
-                              summary=template.summary)
-    return len(sessions)
-
-
-def _township_deputies(db: Database, on: dt.date) -> list[int]:
-    """Township deputies of the current term serving on `on` (county and city deputies who only
-    live here are not invited to the township's training)."""
-    with db.session() as session:
-        term = current_term(session)
-        if term is None:
-            return []
-        serving = serving_mandates(term.id, on).where(
-            Mandate.levels_text.contains(f",{DeputyLevel.TOWNSHIP.value},"))
-        return sorted({row.deputy_id for row in session.execute(serving)})
-
+        held.append((row, activities.validate_input(ActivityInput(
+            type=ActivityType.TRAINING, activity_date=day, topic=row.topic, place=row.place,
+            organiser=organiser, summary=template.summary, participants=participants))))
+    ids = write_inputs(db, session, [data for _, data in held], progress, year)
+    for (row, _data), activity_id in zip(held, ids, strict=True):
+        row.activity_id = activity_id
+    session.flush()
+    return len(sessions), len(held)

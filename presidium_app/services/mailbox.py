@@ -30,8 +30,9 @@ from presidium_app.domain.mailbox import (
 )
 from presidium_app.services import settings, workdays
 from presidium_app.services.activities import RaisedOpinion
-from presidium_app.services.audit import Actor, check_version, now, unit_of_work
-from presidium_app.services.errors import NotFound, ServiceError, ValidationFailed
+from presidium_app.services.audit import CONFLICT_MESSAGE, Actor, check_version, now, unit_of_work
+from presidium_app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from presidium_app.services.locking import check_value
 from presidium_app.storage.database import Database
 
 S = OpinionStatus
@@ -501,8 +502,11 @@ def list_choices(db: Database, kind: str) -> list[str]:
     return names
 
 
-def set_choices(db: Database, actor: Actor, kind: str, names: Iterable[str]) -> None:
-    """Replace the list with `names` (trimmed, blanks and repeats dropped), in that order."""
+def set_choices(db: Database, actor: Actor, kind: str, names: Iterable[str],
+                opened_with: Sequence[str] | None = None) -> None:
+    """Replace the list with `names` (trimmed, blanks and repeats dropped), in that order.
+    `opened_with` is the list the editor started from: when another user saved the list
+    meanwhile, nothing is saved (Conflict), so neither user's entries vanish unseen."""
     _check_kind(kind)
     cleaned = list(dict.fromkeys(n.strip() for n in names if n.strip()))
     for name in cleaned:
@@ -511,11 +515,21 @@ def set_choices(db: Database, actor: Actor, kind: str, names: Iterable[str]) -> 
     before = list_choices(db, kind)
     with unit_of_work(db, actor, f"mailbox_choice.{kind}", "mailbox_choice") as change:
         session = change.session
-        for row in session.scalars(select(MailboxChoice).where(MailboxChoice.kind == kind)):
+        rows = list(session.scalars(
+            select(MailboxChoice).where(MailboxChoice.kind == kind)
+            .order_by(MailboxChoice.position, MailboxChoice.id).with_for_update()))
+        if opened_with is not None:
+            current = [r.name for r in rows] or (list(DEFAULT_CATEGORIES) if kind == "category" else [])
+            check_value(current, list(opened_with))
+        for row in rows:
             session.delete(row)
         session.flush()
         for position, name in enumerate(cleaned):
             session.add(MailboxChoice(kind=kind, name=name, position=position))
+        try:
+            session.flush()
+        except IntegrityError:  # another user saved the same list at the same moment
+            raise Conflict(CONFLICT_MESSAGE) from None
         change.summary = f"修改{CHOICE_KINDS[kind]}列表（{len(cleaned)}项）"
         change.before = {"names": before}
         change.after = {"names": cleaned}

@@ -5,13 +5,16 @@ constants buried in code."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from presidium_app.domain.settings import Setting
-from presidium_app.services.audit import Actor, unit_of_work
-from presidium_app.services.errors import ValidationFailed
+from presidium_app.services.audit import CONFLICT_MESSAGE, Actor, unit_of_work
+from presidium_app.services.errors import Conflict, ValidationFailed
+from presidium_app.services.locking import check_value
 from presidium_app.storage.database import Database
 
 
@@ -98,8 +101,11 @@ def get(db: Database, key: str) -> float:
     return get_all(db)[key]
 
 
-def update(db: Database, actor: Actor, changes: dict[str, float]) -> None:
-    """Save edited settings, each checked against its declared range, in one transaction."""
+def update(db: Database, actor: Actor, changes: dict[str, float],
+           opened_with: Mapping[str, float] | None = None) -> None:
+    """Save edited settings, each checked against its declared range, in one transaction.
+    `opened_with` holds the values the form showed for the keys it changes: when another user
+    saved a different value for one of them meanwhile, nothing is saved (Conflict)."""
     errors: dict[str, str] = {}
     for key, value in changes.items():
         spec = SPEC_BY_KEY.get(key)
@@ -114,12 +120,19 @@ def update(db: Database, actor: Actor, changes: dict[str, float]) -> None:
     with unit_of_work(db, actor, "settings.update", "setting") as change:
         before = get_all(db)
         for key, value in changes.items():
-            row = change.session.get(Setting, key)
+            row = change.session.get(Setting, key, with_for_update=True)
+            current = SPEC_BY_KEY[key].default if row is None else json.loads(row.value)
+            if opened_with is not None and key in opened_with:
+                check_value(current, opened_with[key])
             stored = json.dumps(int(value) if SPEC_BY_KEY[key].integer else value)
             if row is None:
                 change.session.add(Setting(key=key, value=stored))
             else:
                 row.value = stored
+        try:
+            change.session.flush()
+        except IntegrityError:  # another user stored the first value of the same key just now
+            raise Conflict(CONFLICT_MESSAGE) from None
         change.summary = "修改设置：" + "、".join(SPEC_BY_KEY[k].label for k in changes)
         change.before = {k: before[k] for k in changes}
         change.after = dict(changes)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from presidium_app.domain.township import Term, Township
-from presidium_app.services.audit import Actor, check_version, unit_of_work
-from presidium_app.services.errors import NotFound, ValidationFailed
+from presidium_app.services.audit import CONFLICT_MESSAGE, Actor, check_version, unit_of_work
+from presidium_app.services.errors import Conflict, NotFound, ValidationFailed
+from presidium_app.services.locking import UNCHECKED, Unchecked, check_value
 from presidium_app.storage.database import Database
 
 
@@ -147,8 +149,12 @@ def ensure_term(
     start_year: int | None = None,
     end_year: int | None = None,
     make_current: bool = False,
+    opened_with: tuple[int | None, int | None] | Unchecked | None = UNCHECKED,
 ) -> TermInfo:
-    """The term with this ordinal, created if new; optionally made the current one."""
+    """The term with this ordinal, created if new; optionally made the current one.
+    `opened_with` is what the form listed for this ordinal: its (start, end) years, or None when
+    it listed no such term. Another user's term or years saved meanwhile make it a Conflict
+    (making a listed term the current one is a plain choice and passes nothing)."""
     errors = _check_years(start_year, end_year)
     if ordinal <= 0:
         errors["ordinal"] = "届次应为正整数"
@@ -156,10 +162,15 @@ def ensure_term(
         raise ValidationFailed(errors)
     with unit_of_work(db, actor, "term.save", "term") as change:
         session = change.session
-        term = session.scalar(select(Term).where(Term.ordinal == ordinal))
+        term = session.scalar(select(Term).where(Term.ordinal == ordinal).with_for_update())
+        check_value(None if term is None else (term.start_year, term.end_year), opened_with)
         if term is None:
             term = Term(ordinal=ordinal, start_year=start_year, end_year=end_year, is_current=False)
             session.add(term)
+            try:
+                session.flush()
+            except IntegrityError:  # another user added the same term at the same moment
+                raise Conflict(CONFLICT_MESSAGE) from None
         else:
             term.start_year = start_year or term.start_year
             term.end_year = end_year or term.end_year

@@ -474,13 +474,16 @@ def hold_in_session(session: Session, row: TrainingSession, held_on: dt.date,
 
 def hold_session(db: Database, actor: Actor, session_id: int, held_on: dt.date,
                  participants: list[ParticipantInput], place: str | None = None,
-                 summary: str = "") -> int:
+                 summary: str = "", version: int | None = None) -> int:
     """Hold a planned session: one unit of work records the 学习培训 activity with attendance and
-    links it to the session. Returns the activity id. A session is held once."""
+    links it to the session. Returns the activity id. A session is held once. `version` is the
+    one the form was opened with (a session changed meanwhile is a Conflict)."""
     with unit_of_work(db, actor, "training_session.hold", "training_session") as change:
         row = change.session.get(TrainingSession, session_id)
         if row is None:
             raise NotFound("该培训场次已不存在")
+        if row.activity_id is None:  # held meanwhile: hold_in_session says so, more plainly
+            check_version(row.version, version)
         change.before = _session_snapshot(row)
         activity = hold_in_session(change.session, row, held_on, participants, place, summary)
         present = sum(1 for p in participants if p.attendance == Attendance.PRESENT)

@@ -21,13 +21,15 @@ RULES_DIR = RESOURCES_DIR / "wall_rules"
 
 @dataclass(frozen=True)
 class RuleText:
-    """One rule as printed: its title and its paragraphs; `edited` when the township changed it."""
+    """One rule as printed: its title and its paragraphs; `edited` when the township changed it.
+    `version` is the stored text's, 0 for the default text (no row yet): a form passes it back,
+    so a default text two users edit at once is not saved twice over (the second is a Conflict)."""
 
     key: str
     title: str
     text: str
     edited: bool = False
-    version: int | None = None
+    version: int = 0
 
     @property
     def paragraphs(self) -> list[str]:
@@ -69,7 +71,8 @@ def list_rules(db: Database) -> list[RuleText]:
 
 def update_rule(db: Database, actor: Actor, key: str, title: str, text: str,
                 version: int | None = None) -> None:
-    """Save the township's text of one rule (title and paragraphs, one a line)."""
+    """Save the township's text of one rule (title and paragraphs, one a line). `version` is the
+    one the text was shown with (0: the default text), None to skip the check."""
     default = _default(key)
     title, text = title.strip(), "\n".join(line.strip() for line in text.splitlines() if line.strip())
     errors: dict[str, str] = {}
@@ -87,7 +90,7 @@ def update_rule(db: Database, actor: Actor, key: str, title: str, text: str,
         session = change.session
         row = session.scalar(select(WallRule).where(WallRule.key == key))
         if row is None:
-            if version is not None:
+            if version:
                 raise ServiceError("这项制度已被他人恢复为默认文本，请重新打开后再修改。")
             row = WallRule(key=key, title=title, text=text, edited_at=now())
             session.add(row)
@@ -102,13 +105,15 @@ def update_rule(db: Database, actor: Actor, key: str, title: str, text: str,
         change.summary = f"修改上墙制度：{title}"
 
 
-def reset_rule(db: Database, actor: Actor, key: str) -> None:
-    """恢复默认: forget the township's text of one rule."""
+def reset_rule(db: Database, actor: Actor, key: str, version: int | None = None) -> None:
+    """恢复默认: forget the township's text of one rule. `version` is the one the text was shown
+    with: a text another user saved meanwhile is not thrown away unseen (Conflict)."""
     default = _default(key)
     with unit_of_work(db, actor, "wall_rule.reset", "wall_rule") as change:
         row = change.session.scalar(select(WallRule).where(WallRule.key == key))
         if row is None:
             return
+        check_version(row.version, version)
         change.object_id = row.id
         change.before = {"title": row.title, "text": row.text}
         change.summary = f"上墙制度恢复默认文本：{default.title}"

@@ -17,9 +17,12 @@ from sqlalchemy import select
 from presidium_app.domain.mailbox import CalendarDay
 from presidium_app.services.audit import Actor, unit_of_work
 from presidium_app.services.errors import NotFound, ValidationFailed
+from presidium_app.services.locking import UNCHECKED, Unchecked, check_value
 from presidium_app.storage.database import Database
 
 Overrides = Mapping[dt.date, bool]
+DayMark = tuple[bool, str]
+"""What the office set for a day: (is a working day, note)."""
 
 
 def is_workday(day: dt.date, overrides: Overrides | None = None) -> bool:
@@ -75,14 +78,25 @@ def list_calendar_days(db: Database, year: int | None = None) -> list[CalendarDa
         return list(session.scalars(statement))
 
 
-def set_calendar_day(db: Database, actor: Actor, day: dt.date, is_workday: bool, note: str = "") -> None:
-    """Mark a day as a holiday (is_workday=False) or a 调休 working day; replaces an earlier mark."""
+def _check_mark(row: CalendarDay | None, opened_with: DayMark | Unchecked | None) -> None:
+    """Refuse a change made from a list that showed the day otherwise than it is now: another user
+    marked, changed or removed it meanwhile (the calendar days' optimistic lock, by value)."""
+    check_value(None if row is None else (row.is_workday, row.note), opened_with)
+
+
+def set_calendar_day(db: Database, actor: Actor, day: dt.date, is_workday: bool, note: str = "",
+                     opened_with: DayMark | Unchecked | None = UNCHECKED) -> None:
+    """Mark a day as a holiday (is_workday=False) or a 调休 working day; replaces an earlier mark.
+    `opened_with` is the mark the caller showed for the day (None: unmarked): when the day
+    changed since, the save is a Conflict."""
     note = note.strip()
     if len(note) > 60:
         raise ValidationFailed({"note": "说明过长（最多60字）"})
     kind = "调休上班" if is_workday else "放假"
     with unit_of_work(db, actor, "calendar.set", "calendar_day") as change:
-        row = change.session.scalar(select(CalendarDay).where(CalendarDay.day == day))
+        row = change.session.scalar(
+            select(CalendarDay).where(CalendarDay.day == day).with_for_update())
+        _check_mark(row, opened_with)
         if row is None:
             row = CalendarDay(day=day, is_workday=is_workday, note=note)
             change.session.add(row)
@@ -95,12 +109,16 @@ def set_calendar_day(db: Database, actor: Actor, day: dt.date, is_workday: bool,
         change.after = {"day": day, "is_workday": is_workday, "note": note}
 
 
-def remove_calendar_day(db: Database, actor: Actor, day: dt.date) -> None:
-    """Forget a mark, so the day follows the weekday rule again."""
+def remove_calendar_day(db: Database, actor: Actor, day: dt.date,
+                        opened_with: DayMark | Unchecked = UNCHECKED) -> None:
+    """Forget a mark, so the day follows the weekday rule again; `opened_with` as for
+    `set_calendar_day` (a mark another user changed meanwhile is not removed unseen)."""
     with unit_of_work(db, actor, "calendar.remove", "calendar_day") as change:
-        row = change.session.scalar(select(CalendarDay).where(CalendarDay.day == day))
+        row = change.session.scalar(
+            select(CalendarDay).where(CalendarDay.day == day).with_for_update())
         if row is None:
             raise NotFound(f"{day.isoformat()}没有设置放假或调休")
+        _check_mark(row, opened_with)
         change.object_id = row.id
         change.before = {"day": day, "is_workday": row.is_workday, "note": row.note}
         change.summary = f"取消{day.isoformat()}的放假/调休设置"

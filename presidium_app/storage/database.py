@@ -38,6 +38,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    # A colleague's client stuck in an open transaction must not freeze every other PC's saves:
+    # a lock is waited for 10 s at most (then "数据库正被…占用", retry), an idle transaction ends.
+    options = "-c lock_timeout=10000 -c idle_in_transaction_session_timeout=60000"
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "psycopg":
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
     return create_engine(url, pool_pre_ping=True)
 
 

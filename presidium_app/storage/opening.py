@@ -1,14 +1,30 @@
-"""Open (and create or upgrade) the database a user or a command asks for."""
+"""Open (and create or upgrade) the database a user or a command asks for.
+
+An existing SQLite file is checked first (`PRAGMA quick_check`, read-only): a damaged file raises
+`DamagedDatabase` and is left exactly as it was, so the app can offer a backup instead. Missing
+photo or attachment files do not stop the opening (`presidium check` names them)."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from presidium_app.storage.backup import check_file
 from presidium_app.storage.database import Database, DatabaseError
 from presidium_app.storage.migrations import upgrade
 from presidium_app.storage.paths import resolve_data_paths, resolve_database_url
+
+
+class DamagedDatabase(DatabaseError):
+    """The database file exists but fails SQLite's check or is not a database; `path` names it."""
+
+    def __init__(self, path: Path, detail: str = "") -> None:
+        super().__init__(f"数据库文件 {path} 已损坏或不是本软件的数据库，未做任何修改。请从备份恢复。")
+        self.path = path
+        self.detail = detail
 
 
 def open_database(
@@ -22,8 +38,18 @@ def open_database(
         raise DatabaseError(f"无法创建数据目录 {paths.root}：{exc.strerror}") from exc
     url = resolve_database_url(paths, database_url)
     db = Database(url, paths)
+    db_file = Path(db.engine.url.database or "") if db.is_sqlite else None
+    if db_file is not None and db_file.is_file() and db_file.stat().st_size > 0:
+        try:
+            problems = check_file(db_file, quick=True)
+        except sqlite3.OperationalError as exc:
+            db.dispose()
+            raise DatabaseError(f"无法打开数据库 {db_file}：{exc}") from exc
+        if problems:
+            db.dispose()
+            raise DamagedDatabase(db_file, problems[0])
     try:
-        upgrade(db.engine)
+        upgrade(db.engine, paths if db_file == paths.database_file else None)
     except DatabaseError:
         db.dispose()
         raise
@@ -31,9 +57,7 @@ def open_database(
         db.dispose()
         where = paths.database_file if db.is_sqlite else db.engine.url.render_as_string()
         reason = str(getattr(exc, "orig", exc))
-        if "not a database" in reason or "malformed" in reason:
-            raise DatabaseError(
-                f"数据库文件 {where} 已损坏或不是本软件的数据库，未做任何修改。请从备份恢复。"
-            ) from exc
+        if db_file is not None and ("not a database" in reason or "malformed" in reason):
+            raise DamagedDatabase(db_file, reason) from exc
         raise DatabaseError(f"无法打开数据库 {where}：{reason}") from exc
     return db

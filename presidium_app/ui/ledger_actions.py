@@ -11,6 +11,8 @@ from typing import Any
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from presidium_app.services import township
+from presidium_app.services.errors import PermissionDenied
+from presidium_app.services.permissions import permission_for, require
 from presidium_app.services.progress import Cancelled
 from presidium_app.ui import messages
 from presidium_app.ui.context import AppContext
@@ -77,6 +79,11 @@ def import_ledger(
 def export_ledger(parent: QWidget, ctx: AppContext, kind: str, year: int | None = None,
                   on_done: Callable[[Path, int], None] | None = None) -> bool:
     ledger, title = _ledger(kind)
+    try:  # refuse before asking for a file; the service checks (and logs a refusal) again
+        require(ctx.actor.role, permission_for(f"export.{kind}"))
+    except PermissionDenied as exc:
+        messages.warn(parent, "无法导出", exc.message)
+        return False
     path, _ = QFileDialog.getSaveFileName(
         parent, f"导出{title}", str(Path(ctx.prefs.last_folder()) / _file_stem(ctx, title)),
         "Excel 工作簿 (*.xlsx)")
@@ -95,7 +102,7 @@ def export_ledger(parent: QWidget, ctx: AppContext, kind: str, year: int | None 
             messages.warn(parent, "无法导出", error_text(error))
 
     run_operation(parent, f"正在导出{title}…",
-                  lambda p: ledger.export_file(ctx.db, target, year=year, progress=p),
+                  lambda p: ledger.export_file(ctx.db, ctx.actor, target, year=year, progress=p),
                   succeeded, failed)
     return True
 

@@ -5,26 +5,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
+    QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from presidium_app.services import township
+from presidium_app.services import accounts, township
+from presidium_app.services.audit import Actor
+from presidium_app.storage.database import Database
 from presidium_app.ui import messages, operations
 from presidium_app.ui.application import APP_TITLE
 from presidium_app.ui.context import AppContext
+from presidium_app.ui.idle_lock import IdleLock
 from presidium_app.ui.prefs import WINDOW_GEOMETRY
 
 
@@ -32,23 +38,21 @@ from presidium_app.ui.prefs import WINDOW_GEOMETRY
 class Area:
     key: str
     title: str
-    built: bool
 
 
 AREAS = (
-    Area("home", "工作台", True),
-    Area("roster", "代表名册", True),
-    Area("activities", "代表活动", True),
-    Area("mailbox", "社情民意", True),
-    Area("suggestions", "代表建议", True),
-    Area("training", "学习培训", True),
-    Area("printing", "打印中心", True),
-    Area("stats", "统计", True),
-    Area("settings", "设置", True),
-    Area("audit", "操作日志", True),
+    Area("home", "工作台"),
+    Area("roster", "代表名册"),
+    Area("activities", "代表活动"),
+    Area("mailbox", "社情民意"),
+    Area("suggestions", "代表建议"),
+    Area("training", "学习培训"),
+    Area("printing", "打印中心"),
+    Area("stats", "统计"),
+    Area("settings", "设置"),
+    Area("audit", "操作日志"),
+    Area("users", "账户管理"),
 )
-
-NOT_BUILT = QColor("#8fa3bf")
 
 
 def window_title(ctx: AppContext) -> str:
@@ -82,14 +86,23 @@ class MainWindow(QMainWindow):
 
         self.db_label = QLabel()
         self.term_label = QLabel()
-        self.user_label = QLabel(f"操作人：{ctx.actor.name}")
+        self.user_label = QLabel()
+        self.account_button = self._build_account_button()
         status = self.statusBar()
         status.setSizeGripEnabled(True)
         status.addWidget(self.db_label, 1)
         status.addPermanentWidget(self.term_label)
         status.addPermanentWidget(self.user_label)
+        status.addPermanentWidget(self.account_button)
+        self.backups_button = QPushButton("备份与恢复")
+        self.backups_button.setObjectName("flat")
+        self.backups_button.setToolTip("立即备份、备份到U盘、从备份恢复（Ctrl+Shift+B）")
+        self.backups_button.clicked.connect(self.open_backups)
+        status.addPermanentWidget(self.backups_button)
+        QShortcut(QKeySequence("Ctrl+Shift+B"), self, self.open_backups)
+        self.auto_backups: Any = None  # started by the app (start_automatic_backups)
 
-        for number, area in enumerate(AREAS):
+        for number, area in enumerate(AREAS[:10]):  # Ctrl+1 … Ctrl+0
             key = f"Ctrl+{(number + 1) % 10}"
             QShortcut(QKeySequence(key), self, lambda a=area: self.show_page(a.key))
         geometry = ctx.prefs.get(WINDOW_GEOMETRY)
@@ -99,6 +112,9 @@ class MainWindow(QMainWindow):
             self.resize(1366, 800)
         self.refresh_township()
         self.show_page("home")
+        self.idle_lock = IdleLock(self, ctx)
+        self.idle_lock.user_switched.connect(self.signed_in_as)
+        self.refresh_user()
 
     def _build_nav(self) -> QWidget:
         panel = QWidget()
@@ -123,11 +139,8 @@ class MainWindow(QMainWindow):
         for number, area in enumerate(AREAS):
             item = QListWidgetItem(area.title)
             item.setData(Qt.ItemDataRole.UserRole, area.key)
-            shortcut = f"Ctrl+{(number + 1) % 10}"
-            item.setToolTip(area.title + ("" if area.built else "（尚未开发）") + f"　{shortcut}")
-            if not area.built:
-                item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, "尚未开发")
-                item.setData(Qt.ItemDataRole.ForegroundRole, NOT_BUILT)
+            shortcut = f"　Ctrl+{(number + 1) % 10}" if number < 10 else ""
+            item.setToolTip(area.title + shortcut)
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._nav_changed)
         layout.addWidget(self.nav, 1)
@@ -139,13 +152,13 @@ class MainWindow(QMainWindow):
         from presidium_app.ui.pages.audit_log import AuditLogPage
         from presidium_app.ui.pages.home import HomePage
         from presidium_app.ui.pages.mailbox import MailboxPage
-        from presidium_app.ui.pages.placeholder import PlaceholderPage
         from presidium_app.ui.pages.printing import PrintingPage
         from presidium_app.ui.pages.roster import RosterPage
         from presidium_app.ui.pages.settings import SettingsPage
         from presidium_app.ui.pages.stats import StatsPage
         from presidium_app.ui.pages.suggestions import SuggestionsPage
         from presidium_app.ui.pages.training import TrainingPage
+        from presidium_app.ui.pages.users import UsersPage
 
         def home() -> QWidget:
             page = HomePage(self.ctx)
@@ -158,6 +171,7 @@ class MainWindow(QMainWindow):
         def settings() -> QWidget:
             page = SettingsPage(self.ctx)
             page.township_changed.connect(self.refresh_township)
+            page.backups_requested.connect(self.open_backups)
             page.unit_items_requested.connect(lambda unit_id: self.show_page("mailbox").show_unit(unit_id))
             return page
 
@@ -183,11 +197,8 @@ class MainWindow(QMainWindow):
             "suggestions": suggestions,
             "printing": lambda: PrintingPage(self.ctx),
             "stats": lambda: StatsPage(self.ctx),
+            "users": lambda: UsersPage(self.ctx),
         }
-        for area in AREAS:
-            if not area.built:
-                built = [a.title for a in AREAS if a.built]
-                factories[area.key] = partial(PlaceholderPage, area.key, built)
         return factories
 
     def page(self, key: str) -> Any:
@@ -227,6 +238,81 @@ class MainWindow(QMainWindow):
     def import_roster(self) -> bool:
         return bool(self.show_page("roster").import_roster())
 
+    # -- the signed-in user -------------------------------------------------------------------
+    def _build_account_button(self) -> QToolButton:
+        """修改密码, 锁定 (Ctrl+L, taken by the idle lock's event filter) and 切换用户."""
+        button = QToolButton()
+        button.setObjectName("accountButton")
+        button.setText("账户")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        self.password_action = menu.addAction("修改密码…", self.change_password)
+        self.lock_action = menu.addAction("锁定屏幕", self.lock)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutVisibleInContextMenu(True)
+        menu.addSeparator()
+        self.switch_action = menu.addAction("切换用户（注销）…", self.switch_user)
+        button.setMenu(menu)
+        return button
+
+    def refresh_user(self) -> None:
+        actor = self.ctx.actor
+        self.user_label.setText(f"当前用户：{actor.name}（{actor.role.label}）")
+        signed_in = actor.user_id is not None
+        for action in (self.password_action, self.lock_action, self.switch_action):
+            action.setEnabled(signed_in)
+            action.setToolTip("" if signed_in else "这个数据库还没有账户")
+
+    def change_password(self) -> bool:
+        from presidium_app.ui.dialogs.password_dialog import PasswordDialog
+
+        dialog = PasswordDialog(self.ctx, self)
+        accepted = self.run_dialog(dialog)
+        dialog.deleteLater()
+        if accepted:
+            messages.inform(self, "修改密码", "密码已修改，下次登录请使用新密码。")
+        return accepted
+
+    def lock(self) -> Any:
+        return self.idle_lock.lock_now("手动锁定")
+
+    def switch_user(self) -> bool:
+        """切换用户 / 注销: the sign-in dialog; the current user stays signed in if it is cancelled."""
+        from presidium_app.ui.dialogs.login_dialog import LoginDialog
+
+        if operations.busy():
+            messages.inform(self, "请稍候", "还有操作正在进行，完成后再切换用户。")
+            return False
+        dialog = LoginDialog(self.ctx, self, switching=True)
+        dialog.name.clear()
+        dialog.name.setFocus()
+        accepted = self.run_dialog(dialog)
+        actor = dialog.actor
+        dialog.deleteLater()
+        if not accepted or actor is None:
+            return False
+        self.signed_in_as(actor)
+        return True
+
+    @staticmethod
+    def run_dialog(dialog: QDialog) -> bool:
+        """Shown modally; tests replace this."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def signed_in_as(self, actor: Actor) -> None:
+        """Someone else signed in (at the lock screen or by 切换用户): the pages are made anew for
+        their role."""
+        previous = self.ctx.actor
+        if previous.user_id is not None and previous.user_id != actor.user_id:
+            accounts.log_session_event(self.ctx.db, previous, "user.logout", f"切换为“{actor.name}”")
+        self.ctx.actor = actor
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self.show_page("home")
+        self.refresh_user()
+
     # -- window -----------------------------------------------------------------------------
     def refresh_township(self) -> None:
         info = township.get_township(self.ctx.db)
@@ -237,6 +323,52 @@ class MainWindow(QMainWindow):
         self.db_label.setToolTip(database_label(self.ctx))
         self.term_label.setText(f"当前届次：{term.label if term else '未设置'}")
 
+    # -- backups ----------------------------------------------------------------------------
+    def open_backups(self) -> Any:
+        from presidium_app.ui.dialogs.backups_dialog import BackupsDialog
+
+        dialog = BackupsDialog(self.ctx, self, on_restored=self.replace_database)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def replace_database(self, db: Database) -> None:
+        """After a restore: every page is rebuilt on the restored database (pages keep models and
+        ids read from the old one). The old engine was disposed by the restore."""
+        old, self.ctx.db = self.ctx.db, db
+        old.dispose()
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self.refresh_township()
+        self.show_page("home")
+        if accounts.has_accounts(db):
+            self.sign_in_after_restore()
+
+    def sign_in_after_restore(self) -> bool:
+        """The accounts are now the backup's: whoever uses the window signs in again (closing the
+        dialog closes the window, so nobody keeps a session the restored data never granted)."""
+        from presidium_app.ui.dialogs.login_dialog import LoginDialog
+
+        dialog = LoginDialog(self.ctx, self)
+        accepted = self.run_dialog(dialog)
+        actor = dialog.actor
+        dialog.deleteLater()
+        if not accepted or actor is None:
+            self.close()
+            return False
+        self.ctx.actor = actor
+        self.signed_in_as(actor)
+        return True
+
+    def start_automatic_backups(self) -> None:
+        """Backups on start (after a change), daily and on close, in the background."""
+        from presidium_app.ui.auto_backup import AutoBackups
+
+        self.auto_backups = AutoBackups(self.ctx, self.statusBar())
+        self.auto_backups.start()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if operations.busy():
             messages.inform(self, "请稍候", "还有导入、导出等操作正在进行，完成后再关闭程序。",
@@ -244,4 +376,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.ctx.prefs.set(WINDOW_GEOMETRY, self.saveGeometry())
+        if self.auto_backups is not None:
+            self.auto_backups.on_close()
         super().closeEvent(event)

@@ -122,3 +122,27 @@ def run_operation(
     _running.add(signals)
     _pool().start(_Job(work, signals, progress))
     return progress
+
+
+_quiet: set[_Signals] = set()  # like _running, for work `busy` does not count
+
+
+def run_quietly(work: Callable[[Progress], Any], on_success: Callable[[Any], None],
+                on_failure: Callable[[BaseException], None]) -> None:
+    """Work nobody asked for and nobody waits for (automatic backups): no progress dialog, not
+    counted by `busy` (closing is never refused for it), but on the one worker thread, so it
+    never overlaps an operation and `wait_for_operations` lets it finish before the app exits."""
+    signals = _Signals()
+
+    def succeeded(result: Any) -> None:
+        _quiet.discard(signals)
+        on_success(result)
+
+    def failed(error: BaseException) -> None:
+        _quiet.discard(signals)
+        on_failure(error)
+
+    signals.succeeded.connect(succeeded)
+    signals.failed.connect(failed)
+    _quiet.add(signals)
+    _pool().start(_Job(work, signals, Progress()))

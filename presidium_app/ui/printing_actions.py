@@ -12,12 +12,8 @@ disk or a crash never leaves half a PDF under the chosen name.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import errno
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +26,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 from presidium_app.services import township
 from presidium_app.services.errors import ServiceError, StorageFailure
 from presidium_app.services.progress import Cancelled, Progress
+from presidium_app.storage import files
 from presidium_app.ui import messages
 from presidium_app.ui.application import APP_TITLE
 from presidium_app.ui.context import AppContext
@@ -53,42 +50,12 @@ def suggested_name(ctx: AppContext, title: str) -> str:
     return f"{stem}_{dt.date.today():%Y%m%d}.pdf"
 
 
-def _storage_message(error: OSError, target: Path) -> str:
-    code = error.errno
-    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        reason = "磁盘空间不足"
-        advice = "请清理磁盘或换一个位置保存。"
-    elif code in (errno.EACCES, errno.EPERM, errno.EROFS) or isinstance(error, PermissionError):
-        reason = "没有写入这个文件夹的权限（或文件夹、U盘是只读的）"
-        advice = "请换一个文件夹保存，或检查文件是否正被其他程序打开。"
-    elif code == errno.ENOENT:
-        reason = "文件夹不存在"
-        advice = "请重新选择保存位置。"
-    else:
-        reason = error.strerror or str(error)
-        advice = "请换一个位置再试。"
-    return f"未能保存“{target.name}”：{reason}。{advice}\n文件：{target}"
-
-
 def write_atomic(target: Path, data: bytes) -> None:
-    """Write `data` to `target` all or nothing: a temporary file in the same folder, flushed to
-    disk, then renamed over the target. Raises StorageFailure naming the file."""
-    temp_name = ""
+    """Write `data` to `target` all or nothing; raises StorageFailure naming the file."""
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".part",
-                                             dir=target.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, target)
-        temp_name = ""
+        files.write_atomic(target, data)
     except OSError as exc:
-        raise StorageFailure(_storage_message(exc, target)) from exc
-    finally:
-        if temp_name:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
+        raise StorageFailure(files.file_error_message(exc, target)) from exc
 
 
 def ask_save_path(parent: QWidget, ctx: AppContext, title: str) -> Path | None:

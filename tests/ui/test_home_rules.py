@@ -155,7 +155,8 @@ def test_settings_show_every_rule_grouped_and_errors_at_the_field(
 ) -> None:
     page = window.show_page("settings")
     assert set(page.setting_spins) == {spec.key for spec in settings.SPECS}
-    assert list(page.setting_forms) == ["履职要求", "履职积分", "积分等次", "办理期限"]
+    assert list(page.setting_forms) == ["履职要求", "履职积分", "积分等次", "办理期限",
+                                        "账户安全", "自动备份"]
     for spec in settings.SPECS:
         assert spec.key in page.setting_forms[spec.group].errors
         assert page.setting_spins[spec.key].value() == spec.default
@@ -165,7 +166,7 @@ def test_settings_show_every_rule_grouped_and_errors_at_the_field(
     assert page.save_settings()  # nothing changed
     assert page.settings_saved.text() == "没有改动"
 
-    def refuse(*_args: Any) -> None:
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
         raise ValidationFailed({"grades.good": "“好”的最低分应高于“一般”的最低分",
                                 "other": "另一个问题"})
 

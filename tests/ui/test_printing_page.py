@@ -22,6 +22,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from presidium_app.printing import registry as registry_module
 from presidium_app.services.errors import ServiceError
+from presidium_app.storage import files
 from presidium_app.ui import printing_actions
 from presidium_app.ui.pages.printing import PERSONAL_NOTE, PrintingPage
 
@@ -266,7 +267,7 @@ def test_a_read_only_folder_gives_a_chinese_message_naming_the_file(
         if os.access(folder, os.W_OK):  # root writes anywhere: refuse the way a read-only disk does
             def refuse(*_a: Any, **_kw: Any) -> Any:
                 raise PermissionError(13, "Permission denied", str(folder))
-            monkeypatch.setattr(printing_actions.tempfile, "mkstemp", refuse)
+            monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
         page.select_document("activity-record")
         page.preview()
         previewed(qtbot, page)
@@ -287,7 +288,7 @@ def test_disk_full_is_named_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     def full(*_a: Any, **_kw: Any) -> Any:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(printing_actions.os, "fsync", full)
+    monkeypatch.setattr(files.os, "fsync", full)
     target = tmp_path / "年度档案.pdf"
     with pytest.raises(ServiceError) as failure:
         printing_actions.write_atomic(target, PDF)

@@ -53,7 +53,8 @@ def overdue_opinion(db: Database, actor: Actor, unit_id: int) -> int:
 
 
 def test_the_deadlines_group_is_shown_and_saved(page: SettingsPage, db: Database) -> None:
-    assert list(page.setting_forms) == ["履职要求", "履职积分", "积分等次", "办理期限"]
+    assert list(page.setting_forms) == ["履职要求", "履职积分", "积分等次", "办理期限", "账户安全",
+                                        "自动备份"]
     assert {spec.key for spec in settings.SPECS if spec.group == "办理期限"} == {
         key for key in page.setting_spins if key.startswith("deadlines.")}
     assert page.deadlines_box.isVisible()
@@ -83,7 +84,7 @@ def test_a_deadline_out_of_range_is_refused_at_the_field(
 ) -> None:
     from presidium_app.services.errors import ValidationFailed
 
-    def refuse(*_args: Any) -> None:
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
         raise ValidationFailed({OPINION_DAYS: "社情民意办理期限应在1到365之间"})
 
     monkeypatch.setattr(settings, "update", refuse)

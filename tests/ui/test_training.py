@@ -357,7 +357,7 @@ def test_import_a_ledger_shows_its_plan(
 
     _planned(db, actor, month=4)
     source = tmp_path / "培训.xlsx"
-    registry.ledger("training").export_file(db, source)
+    registry.ledger("training").export_file(db, actor, source)
     plan = training.find_plan(db, YEAR)
     assert plan is not None
     training.remove_plan(db, actor, plan.id)

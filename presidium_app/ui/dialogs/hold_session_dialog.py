@@ -188,7 +188,8 @@ class HoldSessionDialog(QDialog):
         try:
             self.activity_id = training.hold_session(
                 self.ctx.db, self.ctx.actor, self.session.id, self.held_date(), participants,
-                place=self.place.text(), summary=self.summary.toPlainText())
+                place=self.place.text(), summary=self.summary.toPlainText(),
+                version=self.session.version)
         except ValidationFailed as exc:
             errors = dict(exc.field_errors)
             refused = errors.pop("session", "")

@@ -141,7 +141,11 @@ class WallRulesDialog(QDialog):
         question = f"把“{rule.title}”恢复为软件提供的默认文本？本乡镇的修改将不再使用。"
         if not messages.ask(self, "恢复默认文本", question, yes="恢复默认", danger=True):
             return False
-        wall_rules.reset_rule(self.ctx.db, self.ctx.actor, rule.key)
+        try:
+            wall_rules.reset_rule(self.ctx.db, self.ctx.actor, rule.key, version=rule.version)
+        except ServiceError as exc:
+            messages.warn(self, "未能恢复默认", exc.message)
+            return False
         self.load(self.current)
         return True
 

@@ -34,8 +34,10 @@ from presidium_app.printing import fonts
 from presidium_app.services import handling_units, mailbox, organisation, township
 from presidium_app.services import settings as app_settings
 from presidium_app.services.errors import Conflict, ServiceError, ValidationFailed
+from presidium_app.services.permissions import Permission
 from presidium_app.services.settings import SPECS, SettingSpec
 from presidium_app.ui import messages
+from presidium_app.ui.access import missing_text, restrict
 from presidium_app.ui.context import AppContext
 from presidium_app.ui.dialogs.handling_units_dialog import HandlingUnitsDialog
 from presidium_app.ui.widgets.calendar_days import CalendarDaysEditor
@@ -43,7 +45,9 @@ from presidium_app.ui.widgets.choice_list import ChoiceListEditor
 from presidium_app.ui.widgets.form import ErrorLabel, FieldForm
 from presidium_app.ui.widgets.term_spin import TermSpinBox
 
-SPEC_GROUPS = (app_settings.RULES, app_settings.POINTS, app_settings.GRADES, app_settings.DEADLINES)
+SPEC_GROUPS = (app_settings.RULES, app_settings.POINTS, app_settings.GRADES, app_settings.DEADLINES,
+               app_settings.SECURITY, app_settings.BACKUPS)
+SAFETY_GROUPS = (app_settings.SECURITY, app_settings.BACKUPS)  # 账户安全与自动备份
 RULE_GROUPS = (app_settings.RULES, app_settings.POINTS, app_settings.GRADES)  # 履职要求与积分
 DEADLINE_GROUPS = (app_settings.DEADLINES,)
 GROUP_HINTS = {
@@ -51,6 +55,9 @@ GROUP_HINTS = {
     app_settings.POINTS: "每项活动按出席计分；缺席人代会按次扣分。",
     app_settings.GRADES: "按年度总分评定等次。",
     app_settings.DEADLINES: "社情民意按自然日计算；承办单位退回按工作日计算，节假日和调休见右侧日历。",
+    app_settings.SECURITY: "离开电脑时按 Ctrl+L 可立即锁定。密码连续输错达到次数后账户锁定，"
+                           "到时自动解除，管理员也可在“账户管理”中解除。",
+    app_settings.BACKUPS: "每天自动备份数据库和附件，按日、周、月各保留最近的若干份，更早的自动删除。",
 }
 
 
@@ -102,6 +109,7 @@ class SettingsPage(QWidget):
     calendar_changed = Signal()  # a holiday or 调休 day added or removed
     mailbox_lists_changed = Signal()  # the 村（社区） or 类别 list of the opinion form saved
     units_changed = Signal()  # the directory of handling units changed
+    backups_requested = Signal()  # 备份与恢复… pressed: the main window opens the dialog
     unit_items_requested = Signal(int)  # "查看其办理事项" in the directory: list that unit's items
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -124,6 +132,11 @@ class SettingsPage(QWidget):
         title = QLabel("设置")
         title.setObjectName("pageTitle")
         layout.addWidget(title)
+        self.permission_note = QLabel()
+        self.permission_note.setObjectName("hint")
+        self.permission_note.setWordWrap(True)
+        self.permission_note.hide()
+        layout.addWidget(self.permission_note)
         self.setting_spins: dict[str, QSpinBox | QDoubleSpinBox] = {}
         self.setting_forms: dict[str, FieldForm] = {}
         self.spin_groups: dict[QSpinBox | QDoubleSpinBox, str] = {}
@@ -131,6 +144,7 @@ class SettingsPage(QWidget):
         self.rules_box = self._rules_box()
         self.deadlines_box = self._deadlines_box()
         self.calendar_box = self._calendar_box()
+        self.safety_box = self._safety_box()
         self.setting_forms = {group: self.setting_forms[group] for group in SPEC_GROUPS}
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
@@ -144,12 +158,14 @@ class SettingsPage(QWidget):
         grid.addWidget(self.calendar_box, 3, 1)
         grid.addWidget(self._choices_box("village"), 4, 0)
         grid.addWidget(self._choices_box("category"), 4, 1)
-        grid.addWidget(self._fonts_box(), 5, 0, 1, 2)
+        grid.addWidget(self.safety_box, 5, 0, 1, 2)
+        grid.addWidget(self._fonts_box(), 6, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
         layout.addStretch(1)
         self.activate()
+        self.apply_permissions()
 
     # -- numbers: performance rules and points, deadlines -------------------------------------
     def _spec_column(self, group: str) -> QVBoxLayout:
@@ -264,9 +280,12 @@ class SettingsPage(QWidget):
         return [spec.key for spec in SPECS if spec.group in groups]
 
     def load_settings(self, groups: Collection[str] = SPEC_GROUPS) -> None:
-        """Show the stored numbers of `groups` (other groups keep what is being typed)."""
-        self.loaded_settings = app_settings.get_all(self.ctx.db)
-        for key in self._keys(groups):
+        """Show the stored numbers of `groups` (other groups keep what is being typed, and the
+        values they were opened with, which their save passes on as `opened_with`)."""
+        fresh, keys = app_settings.get_all(self.ctx.db), self._keys(groups)
+        kept = {k: v for k, v in self.loaded_settings.items() if k not in keys}
+        self.loaded_settings = {**fresh, **kept}
+        for key in keys:
             spin = self.setting_spins[key]
             spin.blockSignals(True)
             self._set_spin(key, self.loaded_settings[key])
@@ -285,6 +304,8 @@ class SettingsPage(QWidget):
             labels.append((self.settings_error, self.settings_saved))
         if set(groups) & set(DEADLINE_GROUPS):
             labels.append((self.deadlines_error, self.deadlines_saved))
+        if set(groups) & set(SAFETY_GROUPS):
+            labels.append((self.safety_error, self.safety_saved))
         return labels
 
     def _set_spin(self, key: str, value: float) -> None:
@@ -342,7 +363,8 @@ class SettingsPage(QWidget):
                 saved.setText("没有改动")
             return True
         try:
-            app_settings.update(self.ctx.db, self.ctx.actor, changes)
+            app_settings.update(self.ctx.db, self.ctx.actor, changes,
+                                opened_with={k: self.loaded_settings[k] for k in changes})
         except ValidationFailed as exc:
             placed: set[str] = set()
             for form in forms:
@@ -364,7 +386,64 @@ class SettingsPage(QWidget):
         if set(groups) & set(DEADLINE_GROUPS):
             self.deadlines_saved.setText("已保存，以后交办的事项按新期限计算；已交办的期限不变")
             self.deadlines_changed.emit()
+        if set(groups) & set(SAFETY_GROUPS):
+            self.safety_saved.setText("已保存，立即生效")
         return True
+
+    # -- account security and automatic backups ------------------------------------------------
+    def _safety_box(self) -> QGroupBox:
+        """账户安全 (idle lock, lockout, password length) and 自动备份 (how many backups are kept)."""
+        box = QGroupBox("账户安全与自动备份")
+        layout = QVBoxLayout(box)
+        columns = QHBoxLayout()
+        columns.setSpacing(28)
+        for group in SAFETY_GROUPS:
+            column = self._spec_column(group)
+            column.addStretch(1)
+            columns.addLayout(column, 1)
+        layout.addLayout(columns)
+        self.safety_error = ErrorLabel()
+        layout.addWidget(self.safety_error)
+        self.safety_saved = QLabel()
+        self.safety_defaults = QPushButton("恢复默认")
+        self.safety_defaults.clicked.connect(self.restore_default_safety)
+        self.safety_save = QPushButton("保存账户安全与备份设置")
+        self.safety_save.clicked.connect(self.save_safety)
+        self.safety_buttons = self._save_row(self.safety_saved, self.safety_defaults, self.safety_save)
+        layout.addLayout(self.safety_buttons)
+        self.backups_button = QPushButton("备份与恢复…")
+        self.backups_button.setToolTip("立即备份、备份到U盘、从备份恢复（Ctrl+Shift+B）")
+        self.backups_button.clicked.connect(self.backups_requested)
+        self.safety_buttons.insertWidget(0, self.backups_button)
+        return box
+
+    def save_safety(self) -> bool:
+        return self.save_settings(SAFETY_GROUPS)
+
+    def restore_default_safety(self) -> None:
+        self.restore_default_settings(SAFETY_GROUPS)
+
+    def apply_permissions(self) -> None:
+        """Disable what the role cannot change, the tooltip naming the missing permission (the
+        services refuse anyway)."""
+        settings_widgets: list[QWidget] = [
+            self.township_save, self.make_current, self.term_add, self.settings_save,
+            self.settings_defaults, self.deadlines_save, self.deadlines_defaults, self.safety_save,
+            self.safety_defaults, self.calendar, self.villages, self.categories,
+            *self.setting_spins.values()]
+        edit_widgets: list[QWidget] = [self.group_name, self.station_name]
+        for edit in (self.group_name, self.station_name):
+            parent = edit.parentWidget()
+            if parent is not None:
+                edit_widgets += parent.findChildren(QPushButton)
+        notes = []
+        if not restrict(self.ctx, Permission.SETTINGS, settings_widgets):
+            notes.append(missing_text(self.ctx, Permission.SETTINGS))
+        if not restrict(self.ctx, Permission.EDIT, edit_widgets):
+            notes.append(missing_text(self.ctx, Permission.EDIT))
+        if notes:
+            self.permission_note.setText("；".join(notes) + "，以下设置只能查看。需要修改请找管理员。")
+            self.permission_note.show()
 
     def save_deadlines(self) -> bool:
         return self.save_settings(DEADLINE_GROUPS)
@@ -587,9 +666,12 @@ class SettingsPage(QWidget):
 
     def add_term(self) -> bool:
         try:
+            ordinal = self.term_ordinal.value()
+            listed = (self.terms.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.terms.count()))
+            shown = next(((t.start_year, t.end_year) for t in listed if t.ordinal == ordinal), None)
             term = township.ensure_term(
-                self.ctx.db, self.ctx.actor, self.term_ordinal.value(), self.term_start.value(),
-                self.term_end.value(), make_current=self.term_current.isChecked())
+                self.ctx.db, self.ctx.actor, ordinal, self.term_start.value(),
+                self.term_end.value(), make_current=self.term_current.isChecked(), opened_with=shown)
         except ServiceError as exc:
             self.term_error.show_message(exc.message)
             return False

@@ -418,7 +418,7 @@ class SuggestionsPage(QWidget):
                                        "修改所选建议（只在交办前可以修改）")
         self.next_action = make_action(self, "办理下一步", self.next_step, None,
                                        "打开所选建议的下一步（回车或双击）")
-        self.contact_action = make_action(self, "记录联系", self.record_contact, "Ctrl+L",
+        self.contact_action = make_action(self, "记录联系", self.record_contact, "Ctrl+K",
                                           "记录承办单位与代表的一次联系（三访两见面）")
         make_action(self, "查找", self.focus_search, "Ctrl+F")
         make_action(self, "刷新", self.reload, "F5")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from presidium_app.services import workdays
 from presidium_app.services.errors import NotFound, ServiceError, ValidationFailed
+from presidium_app.services.locking import UNCHECKED
 from presidium_app.ui import messages
 from presidium_app.ui.context import AppContext
 from presidium_app.ui.models.lazy import Column, LazyTableModel
@@ -222,12 +223,17 @@ class CalendarDaysEditor(QWidget):
     def add_day(self) -> bool:
         day = from_qdate(self.day.date())
         is_workday = bool(self.kind.currentData())
-        marked = {d for d, _w, _n in self.days()} if day.year == self.year.value() else set()
+        shown = {d: (w, n) for d, w, n in self.days()} if day.year == self.year.value() else None
+        marked = set(shown or ())
         self.form.clear_errors()
         self.error.show_message("")
         self._say("")
         try:
-            workdays.set_calendar_day(self.ctx.db, self.ctx.actor, day, is_workday, self.note.text())
+            # The list shows this year's marks: a day it shows otherwise than stored now was
+            # changed by another user meanwhile, and the save is refused (Conflict).
+            workdays.set_calendar_day(
+                self.ctx.db, self.ctx.actor, day, is_workday, self.note.text(),
+                opened_with=UNCHECKED if shown is None else shown.get(day))
         except ValidationFailed as exc:
             self.error.show_message("；".join(self.form.show_errors(exc.field_errors)))
             return False
@@ -263,7 +269,8 @@ class CalendarDaysEditor(QWidget):
             return False
         self._say("")
         try:
-            workdays.remove_calendar_day(self.ctx.db, self.ctx.actor, row.day)
+            workdays.remove_calendar_day(self.ctx.db, self.ctx.actor, row.day,
+                                         opened_with=(row.is_workday, row.note))
         except NotFound as exc:
             self.error.show_message(exc.message)
             self.reload()

@@ -243,7 +243,8 @@ class ChoiceListEditor(QWidget):
             self.error.show_message(f"{self.what}列表至少要保留一项")
             return False
         try:
-            mailbox.set_choices(self.ctx.db, self.ctx.actor, self.kind, self.names())
+            mailbox.set_choices(self.ctx.db, self.ctx.actor, self.kind, self.names(),
+                                opened_with=self.saved_names)
         except ValidationFailed as exc:
             self.error.show_message("；".join(exc.field_errors.values()))
             return False
