@@ -313,3 +313,23 @@ def test_cli_viewer_cannot_write(
         assert deputies.search_ids(db, DeputyQuery(term_id=term.id)) == []
     finally:
         db.dispose()
+
+
+def test_a_role_change_or_disabling_applies_to_the_next_write_of_a_session(db: Database) -> None:
+    """Signed in as staff, demoted to 只读 or disabled by the administrator meanwhile: the very
+    next write is refused, without waiting for the next sign-in."""
+    from presidium_app.services import handling_units
+    from presidium_app.services.errors import PermissionDenied
+
+    admin = accounts.create_first_admin(db, "admin", "王主任", GOOD)
+    accounts.add_user(db, admin, "li", "李华", Role.STAFF, "Staff2026xy")
+    li = accounts.authenticate(db, "li", "Staff2026xy")
+    handling_units.add_unit(db, li, "镇农业农村办")  # allowed while staff
+    accounts.set_role(db, admin, li.user_id or 0, Role.VIEWER)
+    with pytest.raises(PermissionDenied, match="只读"):
+        handling_units.add_unit(db, li, "镇财政所")
+    accounts.set_role(db, admin, li.user_id or 0, Role.STAFF)
+    accounts.set_disabled(db, admin, li.user_id or 0, True)
+    with pytest.raises(PermissionDenied, match="已停用"):
+        handling_units.add_unit(db, li, "镇财政所")
+    assert [u.name for u in handling_units.list_units(db)] == ["镇农业农村办"]

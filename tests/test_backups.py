@@ -472,3 +472,44 @@ def test_a_database_another_program_has_open_is_not_replaced(db: Database, actor
         assert names(reopened) == ["张三丰"]
     finally:
         reopened.dispose()
+
+
+def test_a_full_disk_restoring_over_a_damaged_file_leaves_it_in_place(
+        db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy to restore is made before the damaged file is moved: a full disk then changes
+    nothing, and the next start still finds (and offers to repair) the same file."""
+    add(db, actor, "张三丰")
+    info = store.create_backup(db.paths, store.MANUAL)
+    db.dispose()
+    damaged_bytes = corrupt(db.paths.database_file)
+    monkeypatch.setattr(store.shutil, "copyfile", _no_space)
+    with pytest.raises(store.BackupError):
+        store.restore_backup(db.paths, info)
+    assert db.paths.database_file.read_bytes() == damaged_bytes
+    assert not list(db.paths.root.glob("presidium.db.damaged-*"))
+
+
+def test_damage_only_the_full_check_finds_is_moved_aside_and_the_restore_goes_ahead(
+        db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that passes the quick check but fails the full one (an index out of step) cannot
+    be copied into a before-restore backup: it is kept whole beside the restored one instead."""
+    add(db, actor, "张三丰")
+    info = store.create_backup(db.paths, store.MANUAL)
+    add(db, actor, "李四")
+    db.dispose()
+    sound = store.check_file
+
+    def subtle(path: Path, *, quick: bool = False) -> list[str]:
+        if quick or info.path in path.parents:
+            return sound(path, quick=quick)
+        return ["row 3 missing from index ix_deputy_name"]
+
+    monkeypatch.setattr(store, "check_file", subtle)
+    restored = store.restore_backup(db.paths, info)
+    assert restored.kept is None and restored.damaged is not None and restored.damaged.exists()
+    monkeypatch.undo()
+    reopened = open_database(db.paths.root)
+    try:
+        assert names(reopened) == ["张三丰"]
+    finally:
+        reopened.dispose()

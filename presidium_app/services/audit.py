@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from presidium_app.domain.accounts import Role
+from presidium_app.domain.accounts import Role, UserAccount
 from presidium_app.domain.audit import AuditChainHead, AuditEntry, entry_chain_hash
 from presidium_app.services.errors import Conflict, PermissionDenied, ServiceError, StorageFailure
 from presidium_app.services.permissions import permission_for, require
@@ -158,12 +158,26 @@ def storage_message(error: DBAPIError) -> str:
     return f"数据库写入失败，本次修改未保存。请稍后重试；如仍失败，请运行“检查”。（{error.orig}）"
 
 
+def current_role(db: Database, actor: Actor) -> Role:
+    """The role the account holds now, not the one it signed in with: an administrator's change
+    (another role, the account disabled) applies to the very next write of a session in progress."""
+    if actor.user_id is None:
+        return actor.role
+    with db.session() as session:
+        row = session.execute(select(UserAccount.role, UserAccount.disabled)
+                              .where(UserAccount.id == actor.user_id)).one_or_none()
+    if row is None or row.disabled:
+        raise PermissionDenied(f"账户“{actor.name}”已停用或已不存在，未做任何修改")
+    role: Role = row.role
+    return role
+
+
 @contextmanager
 def unit_of_work(db: Database, actor: Actor, action: str, object_type: str) -> Iterator[Change]:
     """One user action: one transaction holding the change and its audit entry."""
     change: Change | None = None
     try:
-        require(actor.role, permission_for(action))
+        require(current_role(db, actor), permission_for(action))
     except PermissionDenied as exc:
         _record_failure(db, actor, action, object_type, None, exc)
         raise

@@ -469,24 +469,17 @@ def restore_backup(paths: DataPaths, source: BackupInfo, database_file: Path | N
     _refuse_unknown_schema(source)
     kept: BackupInfo | None = None
     damaged: Path | None = None
-    if db_file.exists():
-        try:
-            unreadable = bool(check_file(db_file, quick=True))
-        except sqlite3.OperationalError as exc:
-            raise BackupError(f"无法读取当前的数据库 {db_file}，未做任何恢复：{exc}") from exc
-        if unreadable:
-            damaged = move_aside(db_file)
-        else:
-            _refuse_if_in_use(db_file)
-            if report:
-                report("正在保留当前数据的副本…")
-            kept = create_backup(paths, BEFORE_RESTORE, db_file, report)
     if report:
-        report("正在恢复数据库…")
+        report("正在准备恢复的数据库…")
+    # The copy first: a full disk stops us here, before the current file is moved or copied.
     temporary = _prepare_database(source, db_file)
     fresh: list[Path | None] = []
     replaced = False
     try:
+        if db_file.exists():
+            kept, damaged = _keep_current(paths, db_file, report)
+        if report:
+            report("正在恢复数据库…")
         for folder in FILE_FOLDERS:
             fresh.append(_prepare_folder(source.path / folder, paths.root / folder, replace=kept is not None))
         for sidecar in _sidecars(db_file):  # a stale WAL would be replayed onto the restored file
@@ -505,6 +498,27 @@ def restore_backup(paths: DataPaths, source: BackupInfo, database_file: Path | N
         if prepared is not None:
             _swap_folder(prepared, paths.root / folder)
     return Restored(source, kept, damaged)
+
+
+def _keep_current(paths: DataPaths, db_file: Path, report: Report | None
+                  ) -> tuple[BackupInfo | None, Path | None]:
+    """What the restore replaces, kept: a sound database as a before-restore backup; one that is
+    damaged (even subtly, when only the full check finds it) moved aside whole."""
+    try:
+        unreadable = bool(check_file(db_file, quick=True))
+    except sqlite3.OperationalError as exc:
+        raise BackupError(f"无法读取当前的数据库 {db_file}，未做任何恢复：{exc}") from exc
+    if unreadable:
+        return None, move_aside(db_file)
+    _refuse_if_in_use(db_file)
+    if report:
+        report("正在保留当前数据的副本…")
+    try:
+        return create_backup(paths, BEFORE_RESTORE, db_file, report), None
+    except BackupError:
+        if check_file(db_file):  # damage the quick check missed: the file itself is kept aside
+            return None, move_aside(db_file)
+        raise  # a full disk or the like: nothing was changed
 
 
 def _refuse_unknown_schema(source: BackupInfo) -> None:

@@ -147,6 +147,7 @@ class IdleLock(QObject):
         self.window = window
         self.ctx = ctx
         self.screen: LockScreen | None = None
+        self.covers: list[QLabel] = []  # over other windows while locked
         self.timeout_ms: int | None = None  # None: the setting; tests set a few milliseconds
         self.idle = QElapsedTimer()
         self.idle.start()
@@ -203,12 +204,31 @@ class IdleLock(QObject):
         central = self.window.centralWidget()
         if central is not None:
             central.hide()
+        self._cover_other_windows()
         screen = LockScreen(self.ctx, self.window)
         self.screen = screen
         screen.finished.connect(lambda _r: self._finished(screen))
         screen.open()
         self.locked.emit()
         return screen
+
+    def _cover_other_windows(self) -> None:
+        """An open form or dialog beside the main window shows personal data too: each is covered
+        by an opaque panel (not hidden: hiding a dialog would end it and lose what was typed)."""
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return
+        for widget in app.topLevelWidgets():
+            if widget is self.window or not widget.isVisible() or isinstance(widget, LockScreen):
+                continue
+            cover = QLabel("屏幕已锁定", widget)
+            cover.setObjectName("lockCover")
+            cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            cover.setAutoFillBackground(True)
+            cover.setGeometry(widget.rect())
+            cover.raise_()
+            cover.show()
+            self.covers.append(cover)
 
     def _finished(self, screen: LockScreen) -> None:
         if screen is not self.screen:
@@ -218,6 +238,9 @@ class IdleLock(QObject):
         central = self.window.centralWidget()
         if central is not None:
             central.show()
+        for cover in self.covers:
+            cover.deleteLater()
+        self.covers = []
         switched = screen.switched_to
         screen.deleteLater()
         if switched is not None:

@@ -131,3 +131,26 @@ def test_change_password_from_the_window(
     assert signed_in.change_password()
     assert "密码已修改" in messages_log.texts()
     assert accounts.authenticate(signed_in.ctx.db, "admin", "Newpass2027") == signed_in.ctx.actor
+
+
+def test_an_open_form_beside_the_window_is_covered_while_locked(qtbot: Any, signed_in: MainWindow) -> None:
+    """A deputy's form left open shows personal data: it stays open (what was typed is kept) but
+    an opaque cover hides it until the password is given."""
+    from PySide6.QtWidgets import QDialog, QLabel, QLineEdit
+
+    form = QDialog()
+    qtbot.addWidget(form)
+    typed = QLineEdit("13812345678", form)
+    form.resize(400, 300)
+    form.show()
+    qtbot.waitExposed(form)
+    signed_in.idle_lock.lock_now()
+    covers = [c for c in form.findChildren(QLabel) if c.objectName() == "lockCover"]
+    assert len(covers) == 1 and covers[0].isVisible() and covers[0].geometry() == form.rect()
+    assert form.isVisible() and typed.text() == "13812345678"  # not closed, nothing lost
+    screen = signed_in.idle_lock.screen
+    assert screen is not None
+    screen.password.setText(GOOD)
+    assert screen.unlock()
+    qtbot.waitUntil(lambda: not [c for c in form.findChildren(QLabel) if c.objectName() == "lockCover"])
+    assert typed.text() == "13812345678"
