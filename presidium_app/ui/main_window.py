@@ -244,6 +244,7 @@ class MainWindow(QMainWindow):
         button = QToolButton()
         button.setObjectName("accountButton")
         button.setText("账户")
+        button.setMinimumWidth(64)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(button)
         self.password_action = menu.addAction("修改密码…", self.change_password)

@@ -115,6 +115,7 @@ class UsersPage(QWidget):
             if user.id == self.ctx.actor.user_id:
                 items[0].setText(f"{user.name}（本人）")
             self.model.appendRow(items)
+        self.table.resizeColumnsToContents()  # a handful of accounts: every name shown whole
         row = next((i for i, u in enumerate(self.rows) if u.id == select_id), 0 if self.rows else -1)
         if row >= 0:
             self.table.selectRow(row)
