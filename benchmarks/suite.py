@@ -50,8 +50,10 @@ TARGETS = (
     Target("导入一万行社情民意台账", ("import", "seconds"), 5, "s", ("import_baseline", "seconds")),
     Target("导出同一台账", ("export", "seconds"), 5, "s"),
     Target("300页档案汇编", ("binder", "seconds"), 3, "s", ("binder_baseline", "seconds")),
+    Target("后台导入时界面最长停顿", ("stalls", "import", "longest_stall_ms"), 100, "ms"),
     Target("后台导出时界面最长停顿", ("stalls", "export", "longest_stall_ms"), 100, "ms"),
-    Target("后台打印全年信箱台账时界面最长停顿", ("stalls", "ledger_pdf", "longest_stall_ms"), 100, "ms"),
+    Target("后台备份时界面最长停顿", ("stalls", "backup", "longest_stall_ms"), 100, "ms"),
+    Target("后台生成300页档案汇编时界面最长停顿", ("stalls", "binder", "longest_stall_ms"), 100, "ms"),
 )
 MEMORY_LIMIT_MB = 300
 
@@ -124,8 +126,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if made is not None:
         print(f"生成示范数据（--scale {args.scale}）：{made:.1f} 秒")
     chosen = [t for t in ORDER if not args.only or t in args.only.split(",")]
-    if "import" in chosen and "export" not in chosen:
-        chosen.insert(chosen.index("import"), "export")  # the import reads the export's file
+    readers = [t for t in ("import", "stalls") if t in chosen]
+    if readers and "export" not in chosen:
+        chosen.insert(chosen.index(readers[0]), "export")  # they read the export's file
+    # Bytecode, as an installed app has it (pip compiles on install; this checkout may run
+    # with PYTHONDONTWRITEBYTECODE): a cold start should not time compiling the sources.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "presidium_app", "benchmarks"], check=True)
     results: dict[str, Any] = {}
     for task in chosen:
         start = time.perf_counter()

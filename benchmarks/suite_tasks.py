@@ -73,12 +73,18 @@ def _actor() -> Any:
 
 
 def start(data_dir: str) -> dict[str, Any]:
-    """Cold start: process start → main window shown and responsive."""
+    """Cold start: process start → main window shown and responsive, in `app.main`'s order (the
+    file's check begun first, beside the imports and Qt's start)."""
+    from presidium_app.app import open_or_explain
+    from presidium_app.storage.opening import start_file_check
+
+    started = start_file_check(data_dir)
     app = _app()
     from presidium_app.ui.context import AppContext
     from presidium_app.ui.main_window import MainWindow
 
-    db = _open(data_dir)
+    db = open_or_explain(data_dir, None, started)
+    assert db is not None, "无法打开数据库"
     window = MainWindow(AppContext(db, _actor()))
     window.resize(1366, 800)
     window.show()
@@ -110,10 +116,9 @@ def opinion_list(data_dir: str) -> dict[str, Any]:
 
     db = _open(data_dir)
     t0 = time.perf_counter()
-    page = MailboxPage(AppContext(db, _actor()))
+    page = MailboxPage(AppContext(db, _actor()))  # reads its list, as MainWindow's first showing does
     page.resize(1366, 800)
     page.show()
-    page.activate()
     _responsive(app)
     opened = (time.perf_counter() - t0) * 1000
     rows = page.model.rowCount()
@@ -153,7 +158,6 @@ def roster(data_dir: str) -> dict[str, Any]:
     page = RosterPage(AppContext(db, _actor()))
     page.resize(1366, 800)
     page.show()
-    page.activate()
     _responsive(app)
     keystrokes = _typing(app, page, ROSTER_QUERIES)
     rows = page.model.rowCount()
@@ -229,31 +233,36 @@ def export(data_dir: str) -> dict[str, Any]:
     return {"seconds": round(seconds, 2), "rows": rows, "year": year, "items_that_year": count}
 
 
-def import_(data_dir: str) -> dict[str, Any]:
-    """That ledger imported back into a copy of the township whose items of that year were
-    removed: every row new, its deputies and handling units known (as when an office brings in
-    a year it kept in Excel)."""
+def _copy_without_year(data_dir: str, folder: str) -> int:
+    """A copy of the township in `folder` whose items of the ledger's year were removed (as
+    when an office brings in a year it kept in Excel); returns that year."""
     import sqlite3
 
+    year = int(json.loads(_ledger_file(data_dir).with_suffix(".json").read_text(encoding="utf-8"))["year"])
+    copy = sqlite3.connect(Path(folder) / "presidium.db")
+    with sqlite3.connect(Path(data_dir) / "presidium.db") as original:
+        original.backup(copy)
+    ids = "SELECT id FROM opinion WHERE year = ?"
+    copy.execute(f"UPDATE suggestion SET opinion_id = NULL WHERE opinion_id IN ({ids})", (year,))
+    for table in ("opinion_assisting_unit", "opinion_event"):
+        copy.execute(f"DELETE FROM {table} WHERE opinion_id IN ({ids})", (year,))
+    copy.execute("DELETE FROM opinion WHERE year = ?", (year,))
+    copy.commit()
+    copy.close()
+    return year
+
+
+def import_(data_dir: str) -> dict[str, Any]:
+    """That ledger imported back into a copy of the township without that year's items: every
+    row new, its deputies and handling units known."""
     from presidium_app.ledgers import registry
     from presidium_app.storage.opening import open_database
 
-    source = _ledger_file(data_dir)
-    year = json.loads(source.with_suffix(".json").read_text(encoding="utf-8"))["year"]
     with tempfile.TemporaryDirectory(prefix="presidium-import-") as folder:
-        copy = sqlite3.connect(Path(folder) / "presidium.db")
-        with sqlite3.connect(Path(data_dir) / "presidium.db") as original:
-            original.backup(copy)
-        ids = "SELECT id FROM opinion WHERE year = ?"
-        copy.execute(f"UPDATE suggestion SET opinion_id = NULL WHERE opinion_id IN ({ids})", (year,))
-        for table in ("opinion_assisting_unit", "opinion_event"):
-            copy.execute(f"DELETE FROM {table} WHERE opinion_id IN ({ids})", (year,))
-        copy.execute("DELETE FROM opinion WHERE year = ?", (year,))
-        copy.commit()
-        copy.close()
+        year = _copy_without_year(data_dir, folder)
         db = open_database(folder)
         t0 = time.perf_counter()
-        outcome = registry.ledger("opinions").import_file(db, _actor(), source)
+        outcome = registry.ledger("opinions").import_file(db, _actor(), _ledger_file(data_dir))
         seconds = time.perf_counter() - t0
         db.dispose()
     return {"seconds": round(seconds, 2), "imported": outcome.imported,
@@ -373,31 +382,40 @@ def _canvas_pages(font: str) -> float:
 
 
 def stalls(data_dir: str) -> dict[str, Any]:
-    """The UI thread's longest stall while a background job runs (the year's opinions ledger
-    exported to Excel; the year's mailbox ledger printed to PDF, hundreds of pages at scale 100):
-    a 10 ms timer on the UI thread records the longest gap between its ticks while
-    `run_operation` works."""
+    """The UI thread's longest stall while each background job the issue names runs through
+    `run_operation` (the app's own path): the ledger's import into a copy of the township, its
+    export, a backup of the whole database, and a 300-page binder. A 10 ms timer on the UI
+    thread records the longest gap between its ticks."""
     app = _app()
     import datetime as dt
 
     from PySide6.QtWidgets import QWidget
 
+    from benchmarks.binder import first_300_pages
     from presidium_app.ledgers import registry
-    from presidium_app.printing import registry as printing
-    from presidium_app.printing.model import PrintRequest
+    from presidium_app.services import backups
+    from presidium_app.storage.opening import open_database
 
     db = _open(data_dir)
     parent = QWidget()
-    target = Path(data_dir).parent / "stall-export.xlsx"
     year = dt.date.today().year
-    jobs: dict[str, Callable[[Any], Any]] = {
-        "export": lambda p: registry.ledger("opinions").export_file(db, _actor(), target, year=year,
-                                                                    progress=p),
-        "ledger_pdf": lambda _p: printing.render(db, "mailbox-ledger", PrintRequest(year), _actor()),
-    }
-    result = {name: _stall_while(parent, name, work) for name, work in jobs.items()}
+    result: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="presidium-stalls-") as folder:
+        _copy_without_year(data_dir, folder)
+        copy = open_database(folder)
+        result["import"] = _stall_while(parent, "import", lambda p: registry.ledger("opinions").import_file(
+            copy, _actor(), _ledger_file(data_dir), progress=p))
+        result["backup"] = _stall_while(parent, "backup",
+                                        lambda p: backups.create(copy, _actor(), progress=p))
+        copy.dispose()
+    target = Path(data_dir).parent / "stall-export.xlsx"
+    result["export"] = _stall_while(parent, "export", lambda p: registry.ledger("opinions").export_file(
+        db, _actor(), target, year=year, progress=p))
+    chosen = _first_entries(db, year)
+    result["binder"] = _stall_while(parent, "binder", lambda _p: first_300_pages(db, year, chosen))
     app.processEvents()
     db.dispose()
+    result["longest_stall_ms"] = max(job["longest_stall_ms"] for job in result.values())
     return result
 
 

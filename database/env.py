@@ -3,6 +3,7 @@
 from alembic import context
 
 from presidium_app.domain.models import Base
+from presidium_app.storage.migrations import include_object
 
 config = context.config
 engine = config.attributes.get("engine")
@@ -13,6 +14,7 @@ if engine is None:  # `alembic` on the command line, for writing new revisions
 
 with engine.begin() as connection:
     context.configure(
+        include_object=include_object,
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode rebuilds the table

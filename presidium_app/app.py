@@ -7,12 +7,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from presidium_app.cli import ChineseArgumentParser
 from presidium_app.services.audit import Actor
 from presidium_app.storage.database import Database, DatabaseError
 from presidium_app.storage.paths import resolve_data_paths, resolve_database_url
+
+if TYPE_CHECKING:
+    from presidium_app.storage.opening import FileCheck
 
 # Who acts before anyone has signed in: only the first-run dialog uses it, and that dialog makes
 # the administrator's account first, so no record is ever written in this name by the app.
@@ -45,14 +48,15 @@ def database_error_text(error: DatabaseError, data_dir: str | None = None,
     return text, advice
 
 
-def open_or_explain(data_dir: str | None, database_url: str | None) -> Database | None:
+def open_or_explain(data_dir: str | None, database_url: str | None,
+                    started: FileCheck | None = None) -> Database | None:
     """The database, or None after telling the user (in Chinese) why it cannot be opened. A
     damaged file with backups beside it gets the dialog that offers the newest good one."""
     from presidium_app.storage.opening import DamagedDatabase, open_database
     from presidium_app.ui import messages
 
     try:
-        return open_database(data_dir, database_url)
+        return open_database(data_dir, database_url, started)
     except DatabaseError as exc:
         if isinstance(exc, DamagedDatabase):
             from presidium_app.ui.dialogs.damaged_database_dialog import offer_backups
@@ -96,6 +100,9 @@ def sign_in(app: Any, ctx: Any, *, before_set_up: bool) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args, qt_args = _parse(sys.argv[1:] if argv is None else argv)
+    from presidium_app.storage.opening import start_file_check
+
+    started = start_file_check(args.data_dir, args.database_url)  # reads the file beside the imports
 
     from presidium_app.services import township
     from presidium_app.ui.application import ensure_application
@@ -105,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from presidium_app.ui.operations import wait_for_operations
 
     app = ensure_application([sys.argv[0] if sys.argv else "presidium-app", *qt_args])
-    db = open_or_explain(args.data_dir, args.database_url)
+    db = open_or_explain(args.data_dir, args.database_url, started)
     if db is None:
         return 1
     ctx = AppContext(db, DEFAULT_ACTOR)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,15 +17,17 @@ from sqlalchemy.orm import selectinload
 
 from presidium_app import cli
 from presidium_app.domain.audit import AuditEntry
+from presidium_app.domain.deputies import Deputy
 from presidium_app.domain.enums import Channel, OpinionAction, OpinionStatus, Satisfaction
 from presidium_app.domain.mailbox import HandlingUnit, Opinion, OpinionEvent
 from presidium_app.ledgers import opinions as ledger
 from presidium_app.ledgers import registry
 from presidium_app.ledgers.common import ImportOutcome
-from presidium_app.services import handling_units, mailbox, township
+from presidium_app.services import handling_units, mailbox, settings, township, workdays
 from presidium_app.services.audit import Actor
-from presidium_app.services.errors import ValidationFailed
+from presidium_app.services.errors import ServiceError, ValidationFailed
 from presidium_app.services.mailbox import TRANSITIONS, OpinionInput, SubmitterInput
+from presidium_app.services.progress import Progress
 from presidium_app.storage.database import Database
 from presidium_app.storage.opening import open_database
 from tests.test_ledger_activities import WANG_1234, add_roster
@@ -644,3 +648,245 @@ def test_the_commands_and_their_exit_codes(tmp_path: Path, capsys: pytest.Captur
     assert (code, out.strip()) == (0, f"已导出 3 条：{exported}")
     code, out, _ = run(capsys, data, "export", "opinions", str(exported), "--year", "2024")
     assert (code, out.strip()) == (0, f"已导出 0 条：{exported}")
+
+
+# --- a large file: the bulk writing gives what the per-item path gave --------------------------
+
+NEW_UNITS = ("镇环卫所", "镇水利站", "东坑村委会")  # not in the directory: the import creates them
+KINDS = ("已登记", "已交办", "已答复", "已回访", "已办结", "满意未写状态", "不满意", "不予受理", "转信访")
+
+
+@dataclass
+class Item:
+    """One generated item: what its ledger row says, and how far along the flow it is (`kind`)."""
+
+    index: int
+    kind: str
+    number: tuple[int, int] | None
+    received: dt.date
+    channel: Channel
+    person: str
+    phone: str
+    content: str
+    deputy: str | None
+    unit: str | None = None
+    assigned: dt.date | None = None
+    deadline: dt.date | None = None
+    replied: dt.date | None = None
+    reply: str = ""
+    visited: dt.date | None = None
+    satisfaction: Satisfaction | None = None
+    status: str | None = None
+
+    def ledger_line(self) -> list[object]:
+        number = f"{self.number[0]}-{self.number[1]:04d}" if self.number else None
+        return line(number=number, received=self.received, channel=self.channel.label,
+                    person=self.person or None, phone=self.phone or None, content=self.content,
+                    deputy=self.deputy, unit=self.unit, assigned=self.assigned, deadline=self.deadline,
+                    replied=self.replied, reply=self.reply or None, visited=self.visited,
+                    satisfaction=self.satisfaction.label if self.satisfaction else None, status=self.status)
+
+
+def generated_items(count: int) -> list[Item]:
+    """`count` items of every kind over two years, a third with their number given."""
+    rng = random.Random(20251122)
+    items = []
+    for i in range(count):
+        received = D(2024, 11, 1) + dt.timedelta(days=rng.randrange(200))
+        kind = KINDS[i % len(KINDS)]
+        anonymous = i % 7 == 0
+        item = Item(i, kind, (received.year, 200 + i) if i % 3 == 0 else None, received,
+                    rng.choice(list(Channel)), "" if anonymous else f"反映人{i}",
+                    "" if anonymous else f"1380000{i:04d}", f"第{i}件：{rng.choice(['道路破损', '路灯'])}",
+                    "张三丰" if i % 5 == 0 else None, status=kind)
+        assigned = received + dt.timedelta(days=rng.randrange(3))
+        replied = assigned + dt.timedelta(days=rng.randrange(1, 20))
+        visited = replied + dt.timedelta(days=rng.randrange(5))
+        if kind in ("不予受理", "转信访"):
+            item.replied = replied if i % 2 else None
+            item.reply = "不属受理范围" if i % 4 == 1 else ""
+        elif kind != "已登记":
+            item.unit, item.assigned = rng.choice(("镇交通管理站", *NEW_UNITS)), assigned
+            item.deadline = assigned + dt.timedelta(days=15) if i % 4 == 0 else None
+            if kind != "已交办":
+                item.replied, item.reply = replied, f"已处理{i}"
+            if kind in ("已回访", "已办结", "满意未写状态", "不满意"):
+                item.visited = visited
+                item.satisfaction = (Satisfaction.DISSATISFIED if kind == "不满意" else Satisfaction.SATISFIED
+                                     if kind == "已办结" else Satisfaction.BASICALLY_SATISFIED)
+            item.status = {"已回访": "已答复", "满意未写状态": None, "不满意": "已交办"}.get(kind, kind)
+        items.append(item)
+    return items
+
+
+def register_one_by_one(db: Database, actor: Actor, items: list[Item], deputy_id: int) -> None:
+    """The items as the import wrote them before it wrote in bulk: `register_in_session` and then
+    `apply_action_in_session` step by step, given numbers first, then the blank ones in the order
+    received."""
+    units = {u.name: u.id for u in handling_units.list_units(db)}
+    for name in NEW_UNITS:
+        units[name] = handling_units.add_unit(db, actor, name)
+    values = settings.get_all(db)
+    items = sorted(items, key=lambda i: (0, *i.number) if i.number else (1, i.received.toordinal(), i.index))
+    with db.transaction() as session:
+        for item in items:
+            person = SubmitterInput(item.person, item.phone) if item.person else None
+            opinion = mailbox.register_in_session(session, actor, OpinionInput(
+                item.received, item.channel, item.content, submitter=person, village="东坑村",
+                category="交通道路", receiving_deputy_id=deputy_id if item.deputy else None, note="台账导入",
+                number=item.number))
+            steps: list[tuple[OpinionAction, dt.date, dict[str, object]]] = []
+            if item.kind in ("不予受理", "转信访"):
+                action = A.REJECT if item.kind == "不予受理" else A.REDIRECT
+                steps.append((action, item.replied or item.received, {"reason": item.reply or "台账导入"}))
+            if item.assigned and item.unit:
+                steps.append((A.ASSIGN, item.assigned, {"lead_unit_id": units[item.unit],
+                                                        "deadline": item.deadline}))
+            if item.replied and item.kind not in ("不予受理", "转信访"):
+                steps.append((A.REPLY, item.replied, {"note": item.reply}))
+            if item.visited:
+                steps.append((A.FEED_BACK, item.visited, {}))
+                if item.satisfaction == Satisfaction.DISSATISFIED:
+                    steps.append((A.REDO, item.visited, {"satisfaction": item.satisfaction}))
+                else:
+                    steps.append((A.FOLLOW_UP, item.visited, {"satisfaction": item.satisfaction}))
+                if item.kind in ("已办结", "满意未写状态"):
+                    steps.append((A.CLOSE, item.visited, {}))
+            for action, on, more in steps:
+                mailbox.apply_action_in_session(session, actor, opinion, action, on, values, **more)  # type: ignore[arg-type]
+
+
+def what_users_see(db: Database) -> dict[str, tuple[object, ...]]:
+    """Number → the item as users see it: its registration, status, unit and deadline, and each
+    step (day, statuses, note, reason, unit, deadline, satisfaction, user, assisting units)."""
+    with db.session() as session:
+        units = dict(session.execute(select(HandlingUnit.id, HandlingUnit.name)).tuples().all())
+        deputies = dict(session.execute(select(Deputy.id, Deputy.name)).tuples().all())
+        items = session.scalars(select(Opinion).options(
+            selectinload(Opinion.submitter),
+            selectinload(Opinion.events).selectinload(OpinionEvent.assisting_units)))
+        return {o.number: (
+            o.received_on, o.channel, (o.submitter.name, o.submitter.phone) if o.submitter else None,
+            o.village, o.category, o.content, deputies.get(o.receiving_deputy_id or 0), o.status,
+            units.get(o.lead_unit_id or 0), o.deadline,
+            [(e.action, e.at, e.from_status, e.to_status, e.note, e.reason, units.get(e.lead_unit_id or 0),
+              e.deadline, e.satisfaction, e.user,
+              sorted((units[a.unit_id], a.deadline) for a in e.assisting_units)) for e in o.events],
+        ) for o in items}
+
+
+def test_a_large_file_gives_what_the_per_item_path_gave(db: Database, actor: Actor, tmp_path: Path) -> None:
+    items = generated_items(270)
+    source = write_book(tmp_path / "台账.xlsx", [item.ledger_line() for item in items])
+    handling_units.add_unit(db, actor, "镇交通管理站")
+    add_roster(db, actor)
+    reported: list[tuple[int, int]] = []
+
+    outcome = ledger.import_file(db, actor, source,
+                                 progress=Progress(lambda done, total, _text: reported.append((done, total))))
+
+    assert (outcome.rejections, outcome.created, outcome.imported) == ([], 270, 270)
+    assert sorted(outcome.notes) == sorted(f"承办单位目录中没有“{name}”，已新建该单位" for name in NEW_UNITS)
+    assert reported[-1] == (270, 270)
+    imported = what_users_see(db)
+    other = second_database(tmp_path, actor)
+    try:
+        handling_units.add_unit(other, actor, "镇交通管理站")
+        register_one_by_one(other, actor, items, add_roster(other, actor)["张三丰"])
+        assert imported == what_users_see(other)
+    finally:
+        other.dispose()
+    assert_agrees_with_the_flow(db)
+    assert {item[7] for item in imported.values()} == {S.REGISTERED, S.ASSIGNED, S.REPLIED, S.FOLLOWED_UP,
+                                                       S.CLOSED, S.REJECTED, S.REDIRECTED}
+    assert {f"{i.number[0]}-{i.number[1]:04d}" for i in items if i.number} < set(imported)
+    with db.session() as session:
+        audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "ledger.import.opinions")).all()
+        assert len(audit) == 1 and "新增270条" in audit[0].summary
+
+
+def test_the_batch_writes_and_refuses_as_one_by_one(db: Database, actor: Actor, tmp_path: Path) -> None:
+    """`register_many_in_session`, with what no ledger writes (assisting units, a 退回 and a second
+    交办), gives what `register_in_session` and `apply_action_in_session` give, and refuses what they
+    refuse with the same message, writing nothing."""
+    other = second_database(tmp_path, actor)
+    try:
+        for base in (db, other):
+            for name in ("镇交通管理站", "镇水利站", "镇环卫所", "旧单位"):
+                handling_units.add_unit(base, actor, name)
+        lead, helper, spare, old = (u.id for u in sorted(handling_units.list_units(db), key=lambda u: u.id))
+        steps = [
+            mailbox.StepInput(A.ASSIGN, D(2025, 3, 3), lead_unit_id=lead,
+                              assisting_unit_ids=[helper, spare, helper]),
+            mailbox.StepInput(A.UNIT_RETURN, D(2025, 3, 4), reason="非本单位职责"),
+            mailbox.StepInput(A.ASSIGN, D(2025, 3, 5), lead_unit_id=spare, assisting_unit_ids=[helper],
+                              deadline=D(2025, 3, 30)),
+            mailbox.StepInput(A.REPLY, D(2025, 3, 20), note=" 已处理 "),
+            mailbox.StepInput(A.FEED_BACK, D(2025, 3, 21)),
+            mailbox.StepInput(A.REDO, D(2025, 3, 22)),
+        ]
+        person = SubmitterInput("王五", "13800000000")
+        items = [(OpinionInput(D(2025, 3, 1), Channel.PHONE, f"事项{k}", person,
+                               number=(2025, 3) if k == 2 else None), steps[:k])
+                 for k in range(len(steps) + 1)]
+        values = settings.get_all(db)
+        with db.transaction() as session:
+            ids = mailbox.register_many_in_session(session, actor, items, values)
+        with other.transaction() as session:
+            for data, taken in items:
+                opinion = mailbox.register_in_session(session, actor, data)
+                for step in taken:
+                    mailbox.apply_action_in_session(
+                        session, actor, opinion, step.action, step.on, values, note=step.note,
+                        lead_unit_id=step.lead_unit_id, assisting_unit_ids=step.assisting_unit_ids,
+                        deadline=step.deadline, satisfaction=step.satisfaction, reason=step.reason)
+        batch = what_users_see(db)
+        assert batch == what_users_see(other)
+        assert sorted(batch) == [f"2025-{n:04d}" for n in range(1, 8)] and len(set(ids)) == 7
+        due = workdays.add_months(D(2025, 3, 3), int(values["deadlines.assisting_months"]))
+        first_assign = db_event(db, "2025-0004", 1)
+        assert first_assign == (A.ASSIGN, [("镇水利站", due), ("镇环卫所", due)])  # 镇水利站 named once
+    finally:
+        other.dispose()
+
+    handling_units.update_unit(db, actor, old, "旧单位", active=False)
+    wrong = [
+        ((2025, 3), []),
+        (None, [mailbox.StepInput(A.REPLY, D(2025, 3, 2))]),
+        (None, [mailbox.StepInput(A.ASSIGN, D(2025, 3, 2), lead_unit_id=old)]),
+        (None, [mailbox.StepInput(A.ASSIGN, D(2025, 3, 2), lead_unit_id=lead,
+                                  assisting_unit_ids=[lead, old])]),
+        (None, [mailbox.StepInput(A.ASSIGN, D(2025, 2, 27), lead_unit_id=lead)]),
+        (None, [mailbox.StepInput(A.ASSIGN, D(2025, 3, 5), lead_unit_id=lead),
+                mailbox.StepInput(A.REPLY, D(2025, 3, 4))]),
+        (None, [mailbox.StepInput(A.REJECT, D(2025, 3, 2), reason=" ")]),
+    ]
+    for number, taken in wrong:
+        data = OpinionInput(D(2025, 3, 1), Channel.PHONE, "错", number=number)
+        with pytest.raises(ServiceError) as one_by_one, db.transaction() as session:
+            opinion = mailbox.register_in_session(session, actor, data)
+            for step in taken:
+                mailbox.apply_action_in_session(
+                    session, actor, opinion, step.action, step.on, values, note=step.note,
+                    lead_unit_id=step.lead_unit_id, assisting_unit_ids=step.assisting_unit_ids,
+                    reason=step.reason)
+        with pytest.raises(ServiceError) as in_batch, db.transaction() as session:
+            good = OpinionInput(D(2025, 3, 1), Channel.PHONE, "对")
+            mailbox.register_many_in_session(session, actor, [(good, []), (data, taken)], values)
+        assert refusal(in_batch.value) == refusal(one_by_one.value)
+    assert what_users_see(db) == batch
+
+
+def refusal(error: ServiceError) -> tuple[object, ...]:
+    return type(error), str(error), getattr(error, "field_errors", None)
+
+
+def db_event(db: Database, number: str, index: int) -> tuple[OpinionAction, list[tuple[str, dt.date | None]]]:
+    """The action of an item's step and the assisting units it named, with their due dates."""
+    year, seq = (int(part) for part in number.split("-"))
+    with db.session() as session:
+        opinion = session.scalars(select(Opinion).where(Opinion.year == year, Opinion.seq == seq).options(
+            selectinload(Opinion.events).selectinload(OpinionEvent.assisting_units))).one()
+        event = opinion.events[index]
+        units = dict(session.execute(select(HandlingUnit.id, HandlingUnit.name)).tuples().all())
+        return event.action, sorted((units[a.unit_id], a.deadline) for a in event.assisting_units)

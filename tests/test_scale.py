@@ -220,8 +220,9 @@ def plain_opinions(items: list[Item], query: OpinionFilter) -> list[int]:
     return [i.opinion_id for i in kept]
 
 
+# Searched in SQLite's full-text index (storage/search_text.py) but for "，" (punctuation: LIKE).
 OPINION_TEXTS = ["", "路", "垃圾 村", "东山村", "12", "138", "5678", f"{TODAY.year - 1}-",
-                 f"{TODAY.year - 2}-0042", "王", "王 139", "不存在的词"]
+                 f"{TODAY.year - 2}-0042", "王", "王 139", "不存在的词", "路灯", "，", "村，"]
 
 
 @pytest.mark.parametrize("text", OPINION_TEXTS)

@@ -11,13 +11,14 @@ from sqlalchemy import text
 
 from presidium_app.domain.models import Base
 from presidium_app.storage.database import Database, DatabaseError
-from presidium_app.storage.migrations import current_revision, head_revision
+from presidium_app.storage.migrations import HEAD_REVISION, current_revision, head_revision, include_object
 from presidium_app.storage.opening import open_database
 
 
 def test_migrations_build_exactly_the_models(empty_db: Database) -> None:
     with empty_db.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_object": include_object})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
     assert current_revision(empty_db.engine) == head_revision()
 
@@ -58,3 +59,8 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     db.dispose()
     with pytest.raises(DatabaseError, match="比本软件新"):
         open_database(tmp_path / "newer")
+
+
+def test_the_head_revision_the_app_opens_without_alembic_is_alembics_head() -> None:
+    """A database at HEAD_REVISION is opened without running Alembic: a new migration must move it."""
+    assert head_revision() == HEAD_REVISION

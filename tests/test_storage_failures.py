@@ -33,9 +33,9 @@ from presidium_app.domain.enums import Channel
 from presidium_app.domain.mailbox import Opinion, OpinionEvent, Submitter
 from presidium_app.ledgers import registry
 from presidium_app.ledgers.common import LedgerNotWritten
-from presidium_app.services import deputies, mailbox, township
+from presidium_app.services import audit_log, deputies, mailbox, township
 from presidium_app.services.audit import Actor, storage_message
-from presidium_app.services.errors import StorageFailure
+from presidium_app.services.errors import ServiceError, StorageFailure
 from presidium_app.services.mailbox import OpinionInput, SubmitterInput
 from presidium_app.storage.database import Database
 from tests.crash_writer import chain_problem, integrity_check
@@ -320,6 +320,24 @@ def test_ledger_export_to_a_full_disk_leaves_no_partial_file(
     monkeypatch.undo()  # space freed: the same export succeeds
     assert registry.ledger("deputies").export_file(db, actor, target) == 1
     assert leftovers(out) == ["代表名册.xlsx"]
+
+
+def test_audit_log_export_to_a_full_disk_names_the_reason_and_leaves_no_file(
+        db: Database, actor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    deputies.add_deputy(db, actor, deputy_input(term_id(db)))
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "操作日志.xlsx"
+    monkeypatch.setattr(Workbook, "save", _half_written_save)
+    with pytest.raises(ServiceError) as raised:
+        audit_log.export_entries(db, actor, audit_log.AuditQuery(), target)
+    assert "磁盘空间不足" in raised.value.message and "操作日志.xlsx" in raised.value.message
+    assert "No space" not in raised.value.message
+    assert leftovers(out) == []
+
+    monkeypatch.undo()
+    assert audit_log.export_entries(db, actor, audit_log.AuditQuery(), target) >= 1
+    assert leftovers(out) == ["操作日志.xlsx"]
 
 
 def test_file_messages_give_the_reason_in_chinese(

@@ -89,6 +89,10 @@ class Opinion(Base):
     __table_args__ = (
         UniqueConstraint("year", "seq"),
         Index("ix_opinion_status_deadline", "status", "deadline"),
+        # The search box's item number alone ("42") and the village and category filters' lists.
+        Index("ix_opinion_seq", "seq"),
+        Index("ix_opinion_village", "village"),
+        Index("ix_opinion_category", "category"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -40,8 +40,8 @@ from presidium_app.ledgers.common import (
     report_progress,
     save_workbook,
     write_header,
+    write_ledger,
     write_notes_sheet,
-    write_rows,
 )
 from presidium_app.services.activities import (
     FIELD_LABELS,
@@ -167,12 +167,7 @@ def _write_export(db: Database, path: Path, year: int | None, progress: Progress
             ids = sorted(lists.get((activity_id, attendance), []), key=order.__getitem__)
             values[field_name] = "、".join(names.label(i) for i in ids)
         rows.append([values[c.field] for c in COLUMNS])
-    book, sheet = new_workbook(TITLE)
-    write_header(sheet, COLUMNS)
-    count = write_rows(sheet, COLUMNS, rows)
-    add_dropdowns(sheet, COLUMNS)
-    save_workbook(book, path)
-    return count
+    return write_ledger(path, TITLE, COLUMNS, rows)
 
 
 # --- reading one row ----------------------------------------------------------------------------

@@ -46,8 +46,8 @@ from presidium_app.ledgers.common import (
     report_progress,
     save_workbook,
     write_header,
+    write_ledger,
     write_notes_sheet,
-    write_rows,
 )
 from presidium_app.services.audit import Actor, storage_message, unit_of_work
 from presidium_app.services.deputies import (
@@ -162,12 +162,7 @@ def _write_export(db: Database, path: Path, year: int | None, progress: Progress
         for done, mandate in enumerate(mandates, start=1):
             report_progress(progress, done, total, f"正在导出第{done}条")
             rows.append(_export_values(mandate))
-    book, sheet = new_workbook(TITLE)
-    write_header(sheet, COLUMNS)
-    count = write_rows(sheet, COLUMNS, rows)
-    add_dropdowns(sheet, COLUMNS)
-    save_workbook(book, path)
-    return count
+    return write_ledger(path, TITLE, COLUMNS, rows)
 
 
 def _export_query(year: int | None) -> Select[tuple[Mandate]]:

@@ -5,11 +5,12 @@ number of the year it was received, in the order received, after the numbers the
 number's year must be the year received, as the app itself numbers.
 
 The dates of a row are the item's history, rebuilt step by step through the mailbox's own flow
-(`services.mailbox.TRANSITIONS`, via `apply_action_in_session`), never written around it:
-登记 at 收到日期; 交办 at 交办日期 to 承办单位 with 办理期限 (blank: the settings' default); 答复 at
-答复日期 with 答复内容; 反馈 and then 回访 (满意, 基本满意) or 不满意重办 (不满意) at 回访日期; 办结 at
-回访日期 when the status is 已办结. 不予受理 and 转信访 are recorded at 答复日期 (blank: 收到日期) with
-答复内容 as the reason (blank: “台账导入”). A 承办单位 the directory lacks is created (told in notes).
+(`services.mailbox.TRANSITIONS`: `register_many_in_session` for new items, in bulk, and
+`apply_action_in_session` for items on record), never written around it: 登记 at 收到日期; 交办 at
+交办日期 to 承办单位 with 办理期限 (blank: the settings' default); 答复 at 答复日期 with 答复内容; 反馈
+and then 回访 (满意, 基本满意) or 不满意重办 (不满意) at 回访日期; 办结 at 回访日期 when the status is
+已办结. 不予受理 and 转信访 are recorded at 答复日期 (blank: 收到日期) with 答复内容 as the reason
+(blank: “台账导入”). A 承办单位 the directory lacks is created (told in notes).
 
 状态 is one of the six of spec/ledgers.md. The app's two steps between reply and close have no
 status of their own in the ledger: 已反馈 and 已回访 are written 已答复, and 回访日期 and 满意度 tell
@@ -36,16 +37,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from presidium_app.domain.enums import Channel, OpinionAction, OpinionStatus, Satisfaction
-from presidium_app.domain.mailbox import HandlingUnit, Opinion
+from presidium_app.domain.mailbox import HandlingUnit, Opinion, OpinionEvent, Submitter
 from presidium_app.domain.validators import InvalidValue, split_names
 from presidium_app.ledgers.common import (
     Column,
@@ -67,8 +69,8 @@ from presidium_app.ledgers.common import (
     report_progress,
     save_workbook,
     write_header,
+    write_ledger,
     write_notes_sheet,
-    write_rows,
 )
 from presidium_app.services import settings
 from presidium_app.services.activities import RosterNames
@@ -76,10 +78,11 @@ from presidium_app.services.audit import Actor, storage_message, unit_of_work
 from presidium_app.services.errors import StorageFailure
 from presidium_app.services.mailbox import (
     OpinionInput,
+    StepInput,
     SubmitterInput,
     apply_action_in_session,
     next_status,
-    register_in_session,
+    register_many_in_session,
 )
 from presidium_app.services.progress import NO_PROGRESS, Progress
 from presidium_app.storage.database import Database
@@ -265,12 +268,13 @@ def write_template(path: Path) -> None:
     save_workbook(book, path)
 
 
-def _stored_steps(opinion: Opinion, units: dict[int, str]) -> list[_Step]:
+def _stored_steps(events: Iterable[Any], units: dict[int, str]) -> list[_Step]:
+    """The recorded steps (OpinionEvent objects, or rows of their columns) as the ledger knows them."""
     return [
         _Step(e.action, e.at, e.to_status,
               unit=units.get(e.lead_unit_id, "") if e.lead_unit_id is not None else "",
               deadline=e.deadline, note=e.note, reason=e.reason, satisfaction=e.satisfaction)
-        for e in opinion.events
+        for e in events
     ]
 
 
@@ -286,39 +290,43 @@ def export_file(
 
 
 def _write_export(db: Database, path: Path, year: int | None, progress: Progress) -> int:
-    statement = (select(Opinion).options(selectinload(Opinion.events), selectinload(Opinion.submitter))
-                 .order_by(Opinion.year, Opinion.seq))
-    if year is not None:
-        statement = statement.where(Opinion.received_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    """Two plain queries (the items with their submitters; every step of them, in order), not
+    ORM objects: a year of a large township is 10^4 items and 6·10^4 steps."""
+    where = ([] if year is None
+             else [Opinion.received_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31))])
+    items = (select(Opinion.id, Opinion.year, Opinion.seq, Opinion.received_on, Opinion.channel,
+                    Submitter.name, Submitter.phone, Opinion.village, Opinion.category, Opinion.content,
+                    Opinion.receiving_deputy_id)
+             .outerjoin(Submitter, Submitter.id == Opinion.submitter_id).where(*where)
+             .order_by(Opinion.year, Opinion.seq))
+    events = (select(OpinionEvent.opinion_id, OpinionEvent.action, OpinionEvent.at, OpinionEvent.to_status,
+                     OpinionEvent.lead_unit_id, OpinionEvent.deadline, OpinionEvent.note,
+                     OpinionEvent.reason, OpinionEvent.satisfaction)
+              .join(Opinion, Opinion.id == OpinionEvent.opinion_id).where(*where).order_by(OpinionEvent.id))
     rows = []
     with db.session() as session:
         names = RosterNames(session)
         units = _unit_names(session)
-        found = session.scalars(statement).all()
-        total = len(found)
-        for done, opinion in enumerate(found, start=1):
-            report_progress(progress, done, total, f"正在导出第{done}条")
-            view = _view(_stored_steps(opinion, units))
-            submitter = opinion.submitter
-            values: dict[str, object] = {
-                "number": opinion.number, "received_on": opinion.received_on,
-                "channel": opinion.channel.label, "submitter": submitter.name if submitter else "",
-                "phone": submitter.phone if submitter else "", "village": opinion.village,
-                "category": opinion.category, "content": opinion.content,
-                "deputy": names.label(opinion.receiving_deputy_id) if opinion.receiving_deputy_id else "",
-                "unit": view.unit, "assigned_on": view.assigned_on, "deadline": view.deadline,
-                "replied_on": view.replied_on, "reply": view.reply,
-                "followed_up_on": view.followed_up_on,
-                "satisfaction": view.satisfaction.label if view.satisfaction else "",
-                "status": ledger_status(view.status).label,
-            }
-            rows.append([values[c.field] for c in COLUMNS])
-    book, sheet = new_workbook(TITLE)
-    write_header(sheet, COLUMNS)
-    count = write_rows(sheet, COLUMNS, rows)
-    add_dropdowns(sheet, COLUMNS)
-    save_workbook(book, path)
-    return count
+        steps: dict[int, list[Any]] = defaultdict(list)
+        for event in session.execute(events):
+            steps[event.opinion_id].append(event)
+        found = session.execute(items).all()
+    total = len(found)
+    for done, item in enumerate(found, start=1):
+        report_progress(progress, done, total, f"正在导出第{done}条")
+        view = _view(_stored_steps(steps[item.id], units))
+        values: dict[str, object] = {
+            "number": f"{item.year}-{item.seq:04d}", "received_on": item.received_on,
+            "channel": item.channel.label, "submitter": item.name or "", "phone": item.phone or "",
+            "village": item.village, "category": item.category, "content": item.content,
+            "deputy": names.label(item.receiving_deputy_id) if item.receiving_deputy_id else "",
+            "unit": view.unit, "assigned_on": view.assigned_on, "deadline": view.deadline,
+            "replied_on": view.replied_on, "reply": view.reply, "followed_up_on": view.followed_up_on,
+            "satisfaction": view.satisfaction.label if view.satisfaction else "",
+            "status": ledger_status(view.status).label,
+        }
+        rows.append([values[c.field] for c in COLUMNS])
+    return write_ledger(path, TITLE, COLUMNS, rows)
 
 
 # --- reading one row ----------------------------------------------------------------------------
@@ -749,7 +757,7 @@ def _steps_to_add(row: _Row, opinion: Opinion, record: _OnRecord, header: dict[s
                                        f"本行为“{written[name] or '（空）'}”；登记信息请在软件中修改")
     if problems:
         return []
-    stored = _view(_stored_steps(opinion, record.units))
+    stored = _view(_stored_steps(opinion.events, record.units))
     differences = _differences(_view(row.plan), stored, present)
     if not differences:
         return []
@@ -787,9 +795,13 @@ class _Units:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.ids = {name_key(u.name): u.id for u in session.scalars(select(HandlingUnit))}
+        self.by_text: dict[str, int] = {}  # as the rows write it (a file names a few units 10^4 times)
         self.notes: list[str] = []
 
     def id_for(self, name: str) -> int:
+        found = self.by_text.get(name)
+        if found is not None:
+            return found
         key = name_key(name)
         if key not in self.ids:
             unit = HandlingUnit(name=name.strip())
@@ -797,33 +809,47 @@ class _Units:
             self.session.flush()
             self.ids[key] = unit.id
             self.notes.append(f"承办单位目录中没有“{unit.name}”，已新建该单位")
+        self.by_text[name] = self.ids[key]
         return self.ids[key]
 
 
 def _write(session: Session, actor: Actor, works: list[_Work], values: dict[str, float],
            progress: Progress) -> tuple[_Counts, list[str]]:
+    """New items in one batch (`register_many_in_session`: the flow's checks, bulk inserts), then
+    the rare rows of items on record that go further, step by step."""
     units = _Units(session)
     counts = _Counts()
     total = len(works)
-    for done, work in enumerate(sorted(works, key=_Work.order), start=1):
+    ordered = sorted(works, key=_Work.order)
+    new = [work for work in ordered if work.opinion_id is None]
+    on_record = [work for work in ordered if work.opinion_id is not None]
+    items = [(work.row.input(), [_step_input(step, units) for step in work.steps]) for work in new]
+
+    def checked(done: int) -> None:
+        report_progress(progress, done, total, f"正在写入第{new[done - 1].row.row}行")
+
+    register_many_in_session(session, actor, items, values, checked)
+    counts.created = len(new)
+    for done, work in enumerate(on_record, start=len(new) + 1):
         report_progress(progress, done, total, f"正在写入第{work.row.row}行")
-        if work.opinion_id is None:
-            opinion = register_in_session(session, actor, work.row.input())
-            counts.created += 1
-        elif not work.steps:
+        if not work.steps:
             counts.unchanged += 1
             continue
-        else:
-            found = session.get(Opinion, work.opinion_id)
-            assert found is not None  # matched while checking, and items are never deleted
-            opinion = found
-            counts.updated += 1
+        opinion = session.get(Opinion, work.opinion_id)
+        assert opinion is not None  # matched while checking, and items are never deleted
+        counts.updated += 1
         for step in work.steps:
             apply_action_in_session(
                 session, actor, opinion, step.action, step.at, values, note=step.note,
                 lead_unit_id=units.id_for(step.unit) if step.action == A.ASSIGN else None,
                 deadline=step.deadline, satisfaction=step.satisfaction, reason=step.reason)
     return counts, units.notes
+
+
+def _step_input(step: _Step, units: _Units) -> StepInput:
+    return StepInput(step.action, step.at, note=step.note,
+                     lead_unit_id=units.id_for(step.unit) if step.action == A.ASSIGN else None,
+                     deadline=step.deadline, satisfaction=step.satisfaction, reason=step.reason)
 
 
 # --- import -------------------------------------------------------------------------------------

@@ -63,8 +63,8 @@ from presidium_app.ledgers.common import (
     report_progress,
     save_workbook,
     write_header,
+    write_ledger,
     write_notes_sheet,
-    write_rows,
 )
 from presidium_app.services import training
 from presidium_app.services.activities import (
@@ -199,12 +199,7 @@ def _write_export(db: Database, path: Path, year: int | None, progress: Progress
         for done, (plan, row) in enumerate(sessions, start=1):
             report_progress(progress, done, total, f"正在导出第{done}条")
             rows.append(_export_values(plan, row, roster))
-    book, sheet = new_workbook(TITLE)
-    write_header(sheet, COLUMNS)
-    count = write_rows(sheet, COLUMNS, rows)
-    add_dropdowns(sheet, COLUMNS)
-    save_workbook(book, path)
-    return count
+    return write_ledger(path, TITLE, COLUMNS, rows)
 
 
 def _export_values(plan: TrainingPlan, row: TrainingSession, roster: _Roster) -> list[object]:

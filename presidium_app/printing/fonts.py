@@ -15,7 +15,6 @@ role for 设置 and the log.
 
 from __future__ import annotations
 
-import gc
 import io
 import logging
 import os
@@ -28,6 +27,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontParser
+
+from presidium_app import collector
 
 log = logging.getLogger(__name__)
 
@@ -330,13 +331,8 @@ def _resolve(dirs: tuple[Path, ...]) -> FontSet:
     """Parsing the font files makes 10^5 objects, none of them garbage: with the collector paused
     it takes no full collection (which holds the GIL and so froze the window while a preview or
     the binder loaded the fonts on a worker thread)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return find_fonts(dirs)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def resolve_fonts(dirs: Sequence[Path] | None = None) -> FontSet:

@@ -34,6 +34,7 @@ from presidium_app.services.errors import NotFound, PermissionDenied, ServiceErr
 from presidium_app.services.permissions import Permission, allows, require
 from presidium_app.services.progress import NO_PROGRESS, Progress
 from presidium_app.storage.database import Database
+from presidium_app.storage.files import discard_sheet, file_error_message
 
 # The ledgers' kinds (spec/cli.md) and titles, for `ledger.import.<kind>` and `export.<kind>`.
 LEDGER_TITLES = {"deputies": "代表名册", "activities": "代表活动", "opinions": "社情民意",
@@ -509,7 +510,7 @@ def _write_workbook(path: Path, title: str, rows: Iterator[list[object]]) -> int
             sheet.append(values)  # plain values: a styled cell each would triple the time of 10^5 rows
             written += 1
     except BaseException:
-        _discard(sheet)
+        discard_sheet(sheet)
         raise
     temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
     try:
@@ -517,24 +518,15 @@ def _write_workbook(path: Path, title: str, rows: Iterator[list[object]]) -> int
         book.save(temporary)
         os.replace(temporary, path)
     except OSError as exc:
+        discard_sheet(sheet)
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
-        raise ServiceError(
-            f"无法写入文件“{path}”：{exc.strerror or exc}（若该文件正在Excel/WPS中打开，请先关闭）") from exc
+        raise ServiceError(file_error_message(exc, path)) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
         raise
     return written
-
-
-def _discard(sheet: Any) -> None:
-    """Close a write-only sheet left half written (cancelled, failed) and remove its temporary
-    file now, rather than leave a generator that fails whenever it is collected."""
-    with contextlib.suppress(Exception):
-        sheet.close()
-    with contextlib.suppress(Exception):
-        sheet._writer.cleanup()
 
 
 def export_entries(db: Database, actor: Actor, query: AuditQuery, path: Path,

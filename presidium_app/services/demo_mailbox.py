@@ -25,15 +25,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Date, DateTime, Table, func, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.types import TypeEngine
 
+from presidium_app.domain.base import Base
 from presidium_app.domain.enums import (
     Channel,
     ContactKind,
@@ -62,6 +61,7 @@ from presidium_app.domain.suggestions import (
 from presidium_app.services import handling_units, mailbox, settings, suggestions, workdays
 from presidium_app.services.activities import ServingPeriod, serving_periods
 from presidium_app.services.audit import Actor, now, unit_of_work
+from presidium_app.services.mailbox import insert_rows
 from presidium_app.services.progress import NO_PROGRESS, Progress
 from presidium_app.storage.database import Database
 
@@ -191,7 +191,6 @@ SUGGESTIONS = (
 S = OpinionStatus
 SS = SuggestionStatus
 CHUNK = 2500  # opinions generated and written at a time: memory stays flat at 10^5
-INSERT_BATCH = 5000
 HOLIDAYS = ((1, 1, "元旦"), (5, 1, "劳动节"), (10, 1, "国庆节"), (10, 2, "国庆节"), (10, 3, "国庆节"))
 RESULT_WEIGHTS = {ResultClass.SOLVED: 40, ResultClass.BEING_SOLVED: 30, ResultClass.PLANNED: 20,
                   ResultClass.FOR_REFERENCE: 10}
@@ -323,77 +322,10 @@ def fill_mailbox(
 # --- bulk writing -------------------------------------------------------------------------------
 
 
-def _insert(world: _World, table: Table, rows: list[dict[str, Any]], ids: bool = True) -> list[int]:
-    """Insert rows by executemany and return their ids in order (when asked): chosen here on
-    SQLite, which cannot return the ids of a multi-row INSERT in order; returned by PostgreSQL,
-    whose sequences must move. The demo's one transaction holds the write lock meanwhile."""
-    if not rows:
-        return []
-    connection = world.session.connection()
-    if not world.db.is_sqlite:
-        if ids:
-            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            return list(connection.execute(statement, rows).scalars())
-        for offset in range(0, len(rows), INSERT_BATCH):
-            connection.execute(insert(table), rows[offset:offset + INSERT_BATCH])
-        return []
-    chosen: list[int] = []
-    if ids:
-        first = (connection.scalar(select(func.max(table.c.id))) or 0) + 1
-        chosen = list(range(first, first + len(rows)))
-        for row, new_id in zip(rows, chosen, strict=True):
-            row["id"] = new_id
-    insert_sqlite(connection, table, rows)
-    return chosen
-
-
-def insert_sqlite(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Rows (every one with the same keys) into a SQLite table through the driver's executemany,
-    inside the connection's transaction. SQLAlchemy's per-value bind processing costs more than
-    the insert itself at 10^6 values; the values are stored here as SQLAlchemy stores them (a
-    date as 2026-11-22, a date and time with microseconds, an enum as its code name), which
-    `tests/test_demo.py` checks by reading the rows back through the models."""
-    keys = list(rows[0])
-    special: list[tuple[int, Callable[[Any], str], dict[Any, str]]] = [
-        (index, function, {}) for index, key in enumerate(keys)
-               if (function := _converter(table.c[key].type)) is not None]
-    pick = itemgetter(*keys)
-    values = []
-    for row in rows:
-        line = list(pick(row)) if len(keys) > 1 else [row[keys[0]]]
-        for index, function, known in special:
-            value = line[index]
-            if value is not None:
-                text = known.get(value)
-                if text is None:
-                    text = known[value] = function(value)
-                line[index] = text
-        values.append(line)
-    columns = ", ".join(f'"{key}"' for key in keys)
-    marks = ", ".join("?" for _ in keys)
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', values)
-    finally:
-        cursor.close()
-
-
-def _converter(kind: TypeEngine[Any]) -> Callable[[Any], str] | None:
-    """How SQLAlchemy's SQLite dialect stores a value of the column type; None: as it is (an enum
-    member is a str holding its code name, a bool an int, which the driver stores as such)."""
-    if isinstance(kind, DateTime):
-        return _stamp
-    if isinstance(kind, Date):
-        return dt.date.isoformat
-    return None
-
-
-def _stamp(value: dt.datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _table(model: type[Any]) -> Table:
-    return cast(Table, model.__table__)
+def _insert(world: _World, model: type[Base], rows: list[dict[str, Any]], ids: bool = True) -> list[int]:
+    """The rows in bulk and their new ids in order (`mailbox.insert_rows`, which the opinions
+    ledger's import uses too)."""
+    return insert_rows(world.session, model, rows, ids)
 
 
 def _fill_calendar(world: _World, first_year: int) -> None:
@@ -403,7 +335,7 @@ def _fill_calendar(world: _World, first_year: int) -> None:
             for year in range(first_year, world.today.year + 1)
             for month, number, name in HOLIDAYS
             if (day := dt.date(year, month, number)) not in known]
-    _insert(world, _table(CalendarDay), rows, ids=False)
+    _insert(world, CalendarDay, rows, ids=False)
 
 
 def _plan_items(rng: random.Random, start: dt.date, today: dt.date,
@@ -442,7 +374,7 @@ def _write_openings(world: _World, openings: list[dt.date], items: list[_Item]) 
         first, second = world.rng.choice(OPENERS)
         rows.append({"opened_on": on, "opened_by_1": first, "opened_by_2": second,
                      "item_count": letters.get(on, 0), "note": ""})
-    return dict(zip(openings, _insert(world, _table(MailboxOpening), rows), strict=True))
+    return dict(zip(openings, _insert(world, MailboxOpening, rows), strict=True))
 
 
 def _write_opinions(world: _World, items: list[_Item], opening_ids: dict[dt.date, int]) -> None:
@@ -482,11 +414,11 @@ def _write_opinions(world: _World, items: list[_Item], opening_ids: dict[dt.date
             "version": 1,
         })
         histories.append(steps)
-    submitter_ids = _insert(world, _table(Submitter), submitters)
+    submitter_ids = _insert(world, Submitter, submitters)
     for row in opinions:
         if row["submitter_id"] is not None:
             row["submitter_id"] = submitter_ids[row["submitter_id"]]
-    opinion_ids = _insert(world, _table(Opinion), opinions)
+    opinion_ids = _insert(world, Opinion, opinions)
     events: list[dict[str, Any]] = []
     assisting: list[tuple[int, int, int, dt.date]] = []  # (event row, opinion, unit, due)
     months = int(world.values["deadlines.assisting_months"])
@@ -501,8 +433,8 @@ def _write_opinions(world: _World, items: list[_Item], opening_ids: dict[dt.date
                 "reason": reason, "from_status": before, "to_status": after, "lead_unit_id": lead,
                 "deadline": deadline, "satisfaction": pleased,
             })
-    event_ids = _insert(world, _table(OpinionEvent), events, ids=bool(assisting))
-    _insert(world, _table(OpinionAssistingUnit), [
+    event_ids = _insert(world, OpinionEvent, events, ids=bool(assisting))
+    _insert(world, OpinionAssistingUnit, [
         {"event_id": event_ids[row], "opinion_id": opinion_id, "unit_id": unit, "deadline": due}
         for row, opinion_id, unit, due in assisting], ids=False)
     for index, item, deputy, content, category, unit_name in passed_on:
@@ -653,7 +585,7 @@ def _fill_suggestions(world: _World, year: int, count: int) -> int:
             "satisfaction": pleased, "version": 1,
         })
         extras.append((co, unit, steps, contacts))
-    ids = _insert(world, _table(Suggestion), rows)
+    ids = _insert(world, Suggestion, rows)
     signers, events, meetings = [], [], []
     for suggestion_id, (co, unit, steps, contacts) in zip(ids, extras, strict=True):
         signers += [{"suggestion_id": suggestion_id, "deputy_id": d} for d in co]
@@ -668,9 +600,9 @@ def _fill_suggestions(world: _World, year: int, count: int) -> int:
                       "unit_id": unit, "people": CONTACT_PEOPLE,
                       "note": "", "recorded_at": world.recorded(on, 0), "user": world.user}
                      for on, stage, kind in contacts]
-    _insert(world, _table(SuggestionCoSigner), signers, ids=False)
-    _insert(world, _table(SuggestionEvent), events, ids=False)
-    _insert(world, _table(SuggestionContact), meetings, ids=False)
+    _insert(world, SuggestionCoSigner, signers, ids=False)
+    _insert(world, SuggestionEvent, events, ids=False)
+    _insert(world, SuggestionContact, meetings, ids=False)
     return len(rows)
 
 

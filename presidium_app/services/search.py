@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 # Surnames whose reading as a surname differs from the one pypinyin picks for the character:
 # staff type "zeng" for 曾, never "ceng".
 SURNAME_READINGS = {
@@ -19,6 +17,8 @@ SURNAME_READINGS = {
 @lru_cache(maxsize=65536)
 def name_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials), lower case, no spaces: ("zhangsanfeng", "zsf")."""
+    from pypinyin import Style, lazy_pinyin  # its dictionaries take 0.25 s to load: not at start
+
     syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="ignore")]
     if len(name) > 1 and name[0] in SURNAME_READINGS and syllables:
         syllables[0] = SURNAME_READINGS[name[0]]

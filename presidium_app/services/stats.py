@@ -47,6 +47,12 @@ def year_stats(db: Database, year: int) -> dict[str, Any]:
     return figures
 
 
+def deputy_counts(db: Database) -> dict[str, Any]:
+    """The "deputies" figures of `year_stats` alone (工作台's cards need no more)."""
+    with db.session() as session:
+        return _deputies(session)
+
+
 AGE_BANDS = ((35, "35岁及以下"), (45, "36至45岁"), (55, "46至55岁"), (200, "56岁及以上"))
 NOT_GIVEN = "未填写"
 

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from presidium_app.storage import search_text
 from presidium_app.storage.paths import DataPaths
 
 
@@ -29,6 +30,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    search_text.register(dbapi_connection)  # the opinion search index's triggers call it
 
 
 def make_engine(url: str) -> Engine:

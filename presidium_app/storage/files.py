@@ -8,6 +8,7 @@ import errno
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def file_error_message(error: OSError, target: Path) -> str:
@@ -41,3 +42,13 @@ def write_atomic(target: Path, data: bytes) -> None:
         if temp_name:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
+
+
+def discard_sheet(sheet: Any) -> None:
+    """Close a write-only openpyxl sheet left half written (cancelled, or its save failed) and
+    remove its temporary file now, rather than leave a generator that fails whenever the
+    collector finds it."""
+    with contextlib.suppress(Exception):
+        sheet.close()
+    with contextlib.suppress(Exception):
+        sheet._writer.cleanup()

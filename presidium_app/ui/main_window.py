@@ -3,9 +3,10 @@ status bar naming the database file and the current term."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -148,19 +149,12 @@ class MainWindow(QMainWindow):
 
     # -- pages ------------------------------------------------------------------------------
     def _factories(self) -> dict[str, Callable[[], QWidget]]:
-        from presidium_app.ui.pages.activities import ActivitiesPage
-        from presidium_app.ui.pages.audit_log import AuditLogPage
-        from presidium_app.ui.pages.home import HomePage
-        from presidium_app.ui.pages.mailbox import MailboxPage
-        from presidium_app.ui.pages.printing import PrintingPage
-        from presidium_app.ui.pages.roster import RosterPage
-        from presidium_app.ui.pages.settings import SettingsPage
-        from presidium_app.ui.pages.stats import StatsPage
-        from presidium_app.ui.pages.suggestions import SuggestionsPage
-        from presidium_app.ui.pages.training import TrainingPage
-        from presidium_app.ui.pages.users import UsersPage
+        """A page's module is imported when the page is first shown: importing all of them (and
+        the printing and pinyin modules they use) cost a second of every start."""
 
         def home() -> QWidget:
+            from presidium_app.ui.pages.home import HomePage
+
             page = HomePage(self.ctx)
             page.add_deputy_requested.connect(self.add_deputy)
             page.import_requested.connect(self.import_roster)
@@ -169,6 +163,8 @@ class MainWindow(QMainWindow):
             return page
 
         def settings() -> QWidget:
+            from presidium_app.ui.pages.settings import SettingsPage
+
             page = SettingsPage(self.ctx)
             page.township_changed.connect(self.refresh_township)
             page.backups_requested.connect(self.open_backups)
@@ -176,6 +172,8 @@ class MainWindow(QMainWindow):
             return page
 
         def suggestions() -> QWidget:
+            from presidium_app.ui.pages.suggestions import SuggestionsPage
+
             page = SuggestionsPage(self.ctx)
 
             def show_opinion(opinion_id: int) -> None:  # the opinion a suggestion came from
@@ -186,20 +184,25 @@ class MainWindow(QMainWindow):
             page.opinion_requested.connect(show_opinion)
             return page
 
-        factories: dict[str, Callable[[], QWidget]] = {
+        def plain(module: str, name: str) -> Callable[[], QWidget]:
+            def make() -> QWidget:
+                page_class = getattr(importlib.import_module(f"presidium_app.ui.pages.{module}"), name)
+                return cast(QWidget, page_class(self.ctx))
+            return make
+
+        return {
             "home": home,
-            "roster": lambda: RosterPage(self.ctx),
+            "roster": plain("roster", "RosterPage"),
             "settings": settings,
-            "audit": lambda: AuditLogPage(self.ctx),
-            "activities": lambda: ActivitiesPage(self.ctx),
-            "training": lambda: TrainingPage(self.ctx),
-            "mailbox": lambda: MailboxPage(self.ctx),
+            "audit": plain("audit_log", "AuditLogPage"),
+            "activities": plain("activities", "ActivitiesPage"),
+            "training": plain("training", "TrainingPage"),
+            "mailbox": plain("mailbox", "MailboxPage"),
             "suggestions": suggestions,
-            "printing": lambda: PrintingPage(self.ctx),
-            "stats": lambda: StatsPage(self.ctx),
-            "users": lambda: UsersPage(self.ctx),
+            "printing": plain("printing", "PrintingPage"),
+            "stats": plain("stats", "StatsPage"),
+            "users": plain("users", "UsersPage"),
         }
-        return factories
 
     def page(self, key: str) -> Any:
         """The page for an area, created the first time it is asked for."""

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from presidium_app import collector
 from presidium_app.services.errors import ServiceError
 from presidium_app.services.progress import Cancelled, Progress
 from presidium_app.ui import messages
@@ -31,7 +32,8 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.work(self.progress)
+            with collector.paused():  # its full collections would freeze the window (see collector)
+                result = self.work(self.progress)
         except Exception as exc:  # handed to the UI thread, which shows it
             self.signals.failed.emit(exc)
         else:

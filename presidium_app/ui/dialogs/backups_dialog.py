@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from presidium_app.services import backups
 from presidium_app.services.backups import BackupRow, RestoreOutcome
@@ -132,8 +133,12 @@ class BackupsDialog(QDialog):
         """The list at once; each backup's verification follows in the background."""
         self.show_rows(backups.list_backups(self.ctx.db), checked=False)
         db = self.ctx.db
-        run_quietly(lambda _progress: backups.list_backups(db, verify=True),
-                    lambda rows: self.show_rows(rows, checked=True), lambda _error: None)
+
+        def verified(rows: list[BackupRow]) -> None:
+            if isValid(self.table):  # the dialog may have been closed meanwhile
+                self.show_rows(rows, checked=True)
+
+        run_quietly(lambda _progress: backups.list_backups(db, verify=True), verified, lambda _error: None)
 
     def show_rows(self, rows: list[BackupRow], checked: bool) -> None:
         if checked and [r.info.id for r in rows] != [r.info.id for r in self.rows]:

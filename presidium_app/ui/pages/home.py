@@ -469,7 +469,7 @@ class HomePage(QWidget):
         today = dt.date.today()
         self.term_label.setText(
             f"当前届次：{term.label if term else '未设置'}　　今天是{format_date(today)}")
-        figures = stats.year_stats(self.ctx.db, today.year)["deputies"]
+        figures = stats.deputy_counts(self.ctx.db)
         self.total_card.set_value(figures["serving"])
         for level, card in self.level_cards.items():
             card.set_value(figures["by_level"].get(level.value, 0))

@@ -8,8 +8,6 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
-from presidium_app.printing import registry
-
 
 def open_in_print_center(widget: QWidget, key: str, object_id: int | None = None,
                          year: int | None = None) -> bool:
@@ -29,6 +27,8 @@ def print_button(parent: QWidget, keys: Sequence[str], object_id: Callable[[], i
     menu = QMenu(button)
 
     def fill() -> None:
+        from presidium_app.printing import registry  # the documents load when first listed, not at start
+
         menu.clear()
         chosen = object_id()
         for key in keys:
