@@ -86,6 +86,22 @@ def test_status_change_keeps_history(db: Database, actor: Actor, term_id: int) -
     assert record.data.left_on is None
 
 
+def test_departures_name_each_with_the_latest_reason(db: Database, actor: Actor, term_id: int) -> None:
+    moved = deputies.add_deputy(db, actor, deputy_input(term_id))
+    deputies.change_status(db, actor, moved, DeputyStatus.TRANSFERRED, dt.date(2024, 3, 1), "工作调动")
+    deputies.change_status(db, actor, moved, DeputyStatus.SERVING, dt.date(2024, 6, 1), "误登记，恢复")
+    deputies.change_status(db, actor, moved, DeputyStatus.RESIGNED, dt.date(2025, 1, 8), "本人辞职")
+    serving = deputies.add_deputy(db, actor, deputy_input(
+        term_id, "李秀英", gender=Gender.FEMALE, id_number=make_id(dt.date(1975, 2, 3), 242),
+        birth_date=dt.date(1975, 2, 3), mobile="13900001111"))
+    found = deputies.departures(db, [serving, moved, 999999])
+    record = deputies.get_deputy(db, moved)
+    assert [(d.name, d.status, d.left_on, d.reason) for d in found] == [
+        (deputies.get_deputy(db, serving).data.name, DeputyStatus.SERVING, None, ""),
+        (record.data.name, DeputyStatus.RESIGNED, record.data.left_on, "本人辞职"),
+    ]
+
+
 def test_status_change_before_election_is_refused(db: Database, actor: Actor, term_id: int) -> None:
     mandate_id = deputies.add_deputy(db, actor, deputy_input(term_id))
     with pytest.raises(ValidationFailed, match="不能早于当选日期"):

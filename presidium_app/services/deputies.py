@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -426,6 +427,31 @@ def get_deputy(db: Database, mandate_id: int) -> DeputyRecord:
                    for c in mandate.status_changes]
         return DeputyRecord(mandate.id, d.id, data, d.photo, d.version, mandate.version,
                             mandate.term.name, history)
+
+
+@dataclass(frozen=True)
+class Departure:
+    """A mandate no longer serving, as 工作台 lists it."""
+
+    name: str
+    status: DeputyStatus
+    left_on: dt.date | None
+    reason: str  # of the latest status change
+
+
+def departures(db: Database, mandate_ids: Sequence[int]) -> list[Departure]:
+    """These mandates' names, statuses, dates left and latest reasons, in the order given: two
+    queries, where reading each record whole took four apiece."""
+    with db.session() as session:
+        found = {mandate_id: (name, status, left_on) for mandate_id, name, status, left_on in session.execute(
+            select(Mandate.id, Deputy.name, Mandate.status, Mandate.left_on)
+            .join(Deputy, Deputy.id == Mandate.deputy_id).where(Mandate.id.in_(mandate_ids)))}
+        reasons: dict[int, str] = {}
+        for mandate_id, reason in session.execute(
+                select(StatusChange.mandate_id, StatusChange.reason)
+                .where(StatusChange.mandate_id.in_(mandate_ids)).order_by(StatusChange.id)):
+            reasons[mandate_id] = reason  # the latest wins, as in the record's history
+    return [Departure(*found[i], reasons.get(i, "")) for i in mandate_ids if i in found]
 
 
 def _conditions(query: DeputyQuery) -> list[ColumnElement[bool]]:

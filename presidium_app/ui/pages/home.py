@@ -600,10 +600,7 @@ class HomePage(QWidget):
         for status in DeputyStatus:
             if status != DeputyStatus.SERVING:
                 ids += deputies.search_ids(self.ctx.db, DeputyQuery(term_id=term_id, status=status))
-        result = []
-        for mandate_id in ids[:LEFT_SHOWN]:
-            record = deputies.get_deputy(self.ctx.db, mandate_id)
-            reason = record.history[-1].reason if record.history else ""
-            result.append((record.data.name, record.data.status.label, record.data.left_on, reason))
+        result = [(d.name, d.status.label, d.left_on, d.reason)
+                  for d in deputies.departures(self.ctx.db, ids[:LEFT_SHOWN])]
         result.sort(key=lambda item: item[2] or dt.date.min, reverse=True)
         return len(ids), result
