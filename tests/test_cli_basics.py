@@ -68,3 +68,30 @@ def test_check_reports_a_missing_photo(tmp_path: Path, capsys: pytest.CaptureFix
     (data / "photos" / stored).unlink()
     code, out, _ = run(capsys, "--data-dir", str(data), "check")
     assert code == 4 and "张三丰的照片文件" in out
+
+
+def test_check_reports_a_search_index_out_of_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An item's row deleted from the index behind the triggers' back, as another program could."""
+    import datetime as dt
+    import sqlite3
+
+    from presidium_app.domain.enums import Channel
+    from presidium_app.services import mailbox, township
+    from presidium_app.services.audit import Actor
+    from presidium_app.services.mailbox import OpinionInput
+    from presidium_app.storage.opening import open_database
+
+    data = tmp_path / "d"
+    db = open_database(data)
+    actor = Actor("测试员")
+    township.set_up_township(db, actor, "青山镇", "", 19, 2021, 2026)
+    opinion_id = mailbox.register_opinion(db, actor, OpinionInput(
+        received_on=dt.date(2026, 3, 2), channel=Channel.VISIT, content="希望安装路灯"))
+    db.dispose()
+    code, out, _ = run(capsys, "--data-dir", str(data), "check")
+    assert code == 0, out
+    with sqlite3.connect(data / "presidium.db") as connection:
+        connection.execute("DELETE FROM opinion_search WHERE rowid = ?", (opinion_id,))
+    connection.close()
+    code, out, _ = run(capsys, "--data-dir", str(data), "check")
+    assert code == 4 and "[社情民意] 搜索索引登记 0 件，社情民意实有 1 件" in out

@@ -18,7 +18,7 @@ from presidium_app.domain.deputies import Deputy, Mandate
 from presidium_app.domain.enums import DeputyLevel, DeputyStatus, OpinionStatus
 from presidium_app.domain.mailbox import Opinion, Submitter
 from presidium_app.domain.township import Term
-from presidium_app.services import deputies, opinion_list, organisation, township
+from presidium_app.services import deputies, mailbox, opinion_list, organisation, township
 from presidium_app.services.audit import Actor
 from presidium_app.services.demo import DemoSummary, fill_demo, volumes
 from presidium_app.services.deputies import DeputyQuery
@@ -256,6 +256,32 @@ def test_the_opinion_list_with_filters(big: Big) -> None:
         assert opinion_list.search_ids(big.db, query) == expected
     result = opinion_list.list_with_counts(big.db, OpinionFilter(text="路", today=TODAY))
     assert result.ids == plain_opinions(big.opinions, OpinionFilter(text="路", today=TODAY))
+    assert result.complete and result.total == len(result.ids)
+
+
+@pytest.mark.parametrize("tab", [tab.key for tab in TABS])
+def test_the_list_opens_with_its_first_ids_and_the_true_total(big: Big, tab: str) -> None:
+    """Without a search word the page reads only the first ids; the total it shows and the
+    ids it reads later (`search_ids`) are the whole tab's."""
+    query = OpinionFilter(tab=tab, today=TODAY)
+    expected = plain_opinions(big.opinions, query)
+    result = opinion_list.list_with_counts(big.db, query, first=7)
+    assert result.total == len(expected) == result.counts[tab]
+    assert result.ids == expected[:7]
+    assert result.complete == (len(expected) <= 7)
+    source = opinion_list.MatchingIds(big.db, query)
+    assert source.slice(100, 50) == expected[100:150]
+    assert source.all() == expected
+
+
+def test_the_filter_lists_hold_every_village_and_category_in_use(big: Big) -> None:
+    for kind in ("village", "category"):
+        used = {getattr(item, kind) for item in big.opinions} - {""}
+        choices = opinion_list.filter_choices(big.db, kind)
+        assert set(choices) >= used
+        assert len(choices) == len(set(choices))
+        listed = mailbox.list_choices(big.db, kind)
+        assert choices[len(listed):] == sorted(used - set(listed))
 
 
 def test_the_years_figures_count_every_opinion(big: Big) -> None:

@@ -17,7 +17,8 @@ import errno
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -304,40 +305,46 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-def test_ledger_export_to_a_full_disk_leaves_no_partial_file(
-        db: Database, actor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@dataclass(frozen=True)
+class FileExport:
+    """An export that writes one file: how it is started and what it says when the disk is full."""
+
+    file_name: str
+    export: Callable[[Database, Actor, Path], int]
+    raises: type[ServiceError]
+    says: tuple[str, ...]
+    succeeded: Callable[[int], bool]
+
+
+FULL_DISK_EXPORTS = [
+    FileExport("代表名册.xlsx",
+               lambda db, actor, target: registry.ledger("deputies").export_file(db, actor, target),
+               LedgerNotWritten, ("代表名册.xlsx", "未能保存"), lambda rows: rows == 1),
+    FileExport("操作日志.xlsx",
+               lambda db, actor, target: audit_log.export_entries(db, actor, audit_log.AuditQuery(), target),
+               ServiceError, ("操作日志.xlsx", "磁盘空间不足"), lambda rows: rows >= 1),
+]
+
+
+@pytest.mark.parametrize("case", FULL_DISK_EXPORTS, ids=["ledger", "audit_log"])
+def test_export_to_a_full_disk_names_the_file_and_leaves_no_partial_file(
+        case: FileExport, db: Database, actor: Actor, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     deputies.add_deputy(db, actor, deputy_input(term_id(db)))
     out = tmp_path / "out"
     out.mkdir()
-    target = out / "代表名册.xlsx"
+    target = out / case.file_name
     monkeypatch.setattr(Workbook, "save", _half_written_save)
-    with pytest.raises(LedgerNotWritten) as raised:
-        registry.ledger("deputies").export_file(db, actor, target)
-    assert "代表名册.xlsx" in raised.value.message
-    assert "未能保存" in raised.value.message
+    with pytest.raises(case.raises) as raised:
+        case.export(db, actor, target)
+    for fragment in case.says:
+        assert fragment in raised.value.message, raised.value.message
+    assert "No space" not in raised.value.message
     assert leftovers(out) == []  # neither the file nor its temporary part
 
     monkeypatch.undo()  # space freed: the same export succeeds
-    assert registry.ledger("deputies").export_file(db, actor, target) == 1
-    assert leftovers(out) == ["代表名册.xlsx"]
-
-
-def test_audit_log_export_to_a_full_disk_names_the_reason_and_leaves_no_file(
-        db: Database, actor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    deputies.add_deputy(db, actor, deputy_input(term_id(db)))
-    out = tmp_path / "out"
-    out.mkdir()
-    target = out / "操作日志.xlsx"
-    monkeypatch.setattr(Workbook, "save", _half_written_save)
-    with pytest.raises(ServiceError) as raised:
-        audit_log.export_entries(db, actor, audit_log.AuditQuery(), target)
-    assert "磁盘空间不足" in raised.value.message and "操作日志.xlsx" in raised.value.message
-    assert "No space" not in raised.value.message
-    assert leftovers(out) == []
-
-    monkeypatch.undo()
-    assert audit_log.export_entries(db, actor, audit_log.AuditQuery(), target) >= 1
-    assert leftovers(out) == ["操作日志.xlsx"]
+    assert case.succeeded(case.export(db, actor, target))
+    assert leftovers(out) == [case.file_name]
 
 
 def test_file_messages_give_the_reason_in_chinese(

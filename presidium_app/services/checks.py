@@ -1,15 +1,17 @@
 """`presidium check`: what is wrong with a database, found without changing anything: SQLite's
-integrity check, the schema version, the files records point to, and the audit log's hash chain."""
+integrity check, the schema version, the files records point to, the opinion search index, and
+the audit log's hash chain."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from presidium_app.domain.activities import Activity, Attachment
 from presidium_app.domain.deputies import Deputy
+from presidium_app.domain.mailbox import Opinion
 from presidium_app.services.audit_chain import ChainReport, verify_chain
 from presidium_app.storage.migrations import current_revision, head_revision
 from presidium_app.storage.paths import DataPaths
@@ -74,6 +76,8 @@ def run_checks(url: str, paths: DataPaths, audit_chain: bool = True) -> CheckRes
             if not (paths.photos / photo).exists():
                 findings.append(Finding("照片", f"{name}的照片文件 {photo} 不在 {paths.photos}"))
         findings.extend(_missing_attachments(engine, paths))
+        if engine.dialect.name == "sqlite":
+            findings.extend(_search_index_findings(engine))
         if audit_chain:
             result.chain = verify_chain(engine)
             findings.extend(_chain_findings(result.chain))
@@ -97,6 +101,18 @@ def chain_note(report: ChainReport) -> str:
     verdict = "首尾相连、未被改动" if report.ok else f"发现 {report.problem_count} 处问题"
     return (f"操作日志：已校验 {report.verified} 条记录，{verdict}；"
             f"末尾登记 {report.head_entries} 条，校验值 {report.head_hash}")
+
+
+def _search_index_findings(engine: Engine) -> list[Finding]:
+    """The 社情民意 search index (SQLite, migration 0008) holds one row per item: another count
+    means its triggers were dropped or bypassed, and the search box misses items or finds gone ones."""
+    with engine.connect() as connection:
+        indexed = connection.scalar(text("SELECT count(*) FROM opinion_search"))
+        items = connection.scalar(select(func.count()).select_from(Opinion))
+    if indexed == items:
+        return []
+    return [Finding("社情民意", f"搜索索引登记 {indexed} 件，社情民意实有 {items} 件，"
+                               "搜索框会漏找或找到已删除的事项")]
 
 
 def _missing_attachments(engine: Engine, paths: DataPaths) -> list[Finding]:

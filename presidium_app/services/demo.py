@@ -40,7 +40,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Mapper, Session
 
 from presidium_app.domain.activities import Activity
@@ -49,7 +49,7 @@ from presidium_app.domain.enums import DeputyLevel, DeputyStatus, Gender
 from presidium_app.domain.validators import id_check_digit
 from presidium_app.services import organisation, township
 from presidium_app.services.audit import Actor, now, unit_of_work
-from presidium_app.services.demo_activities import fill_activities
+from presidium_app.services.demo_activities import fill_activities, insert_in_batches
 from presidium_app.services.demo_mailbox import fill_mailbox
 from presidium_app.services.demo_training import fill_plan
 from presidium_app.services.deputies import (
@@ -691,15 +691,15 @@ def _fill_roster(ctx: _Demo) -> None:
                 _record_departure(ctx.actor, mandate, entry.departure)
             mandates.append((data.id_number, mandate))
         person_rows = list(persons.values())
-        deputy_ids = dict(zip(persons, _insert(ctx, session, Deputy, person_rows, "代表信息"),
-                              strict=True))
+        deputy_ids = dict(zip(persons, insert_in_batches(session, Deputy, person_rows, ctx.progress,
+                                                         "正在保存代表信息"), strict=True))
         mandate_rows = [{**_column_values(m), "deputy_id": deputy_ids[number]}
                         for number, m in mandates]
-        mandate_ids = _insert(ctx, session, Mandate, mandate_rows, "任职记录")
+        mandate_ids = insert_in_batches(session, Mandate, mandate_rows, ctx.progress, "正在保存任职记录")
         change_rows = [{**_column_values(c), "mandate_id": mandate_id}
                        for (_, m), mandate_id in zip(mandates, mandate_ids, strict=True)
                        for c in m.status_changes]
-        _insert(ctx, session, StatusChange, change_rows, "离任记录")
+        insert_in_batches(session, StatusChange, change_rows, ctx.progress, "正在保存离任记录", ids=False)
         summary = ctx.summary
         summary.deputies = len(current)
         summary.left = sum(1 for e in current if e.departure is not None)
@@ -712,40 +712,20 @@ def _fill_roster(ctx: _Demo) -> None:
 
 
 def _column_values(obj: Deputy | Mandate | StatusChange) -> dict[str, Any]:
-    """The column attributes set on a transient object (unset ones keep their defaults)."""
+    """A transient object as a row for `insert_rows`: every column but the id, keyed by column
+    (Mandate's `levels_text` is the column `levels`), an unset one at its default or NULL."""
     mapper: Mapper[Any] = inspect(type(obj))
-    return {a.key: obj.__dict__[a.key] for a in mapper.column_attrs if a.key in obj.__dict__}
-
-
-_Model = type[Deputy] | type[Mandate] | type[StatusChange]
-INSERT_BATCH = 1000
-
-
-def _insert(
-    ctx: _Demo, session: Session, model: _Model, rows: list[dict[str, Any]], label: str
-) -> list[int]:
-    """Insert rows in batches and return their ids in order.
-
-    SQLite cannot return the ids of a multi-row INSERT in order, so SQLAlchemy would send one
-    INSERT per row; there the ids are chosen here and the rows sent by executemany (should
-    someone add a deputy at the same moment, the INSERT fails and the whole demo rolls back).
-    PostgreSQL returns the ids in order by itself, and ids chosen here would leave its sequences
-    behind.
-    """
-    if not rows:
-        return []
-    if not ctx.db.is_sqlite:
-        statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-        return list(session.scalars(statement, rows))
-    first = (session.scalar(select(func.max(model.id))) or 0) + 1
-    ids = list(range(first, first + len(rows)))
-    for row, new_id in zip(rows, ids, strict=True):
-        row["id"] = new_id
-    for start in range(0, len(rows), INSERT_BATCH):
-        ctx.progress.report(start, len(rows), f"正在保存{label}")
-        session.execute(insert(model), rows[start:start + INSERT_BATCH])
-    ctx.progress.report(len(rows), len(rows), f"正在保存{label}")
-    return ids
+    row: dict[str, Any] = {}
+    for attribute in mapper.column_attrs:
+        column = attribute.columns[0]
+        if column.primary_key:
+            continue
+        if attribute.key in obj.__dict__:
+            row[column.key] = obj.__dict__[attribute.key]
+        else:
+            default = column.default
+            row[column.key] = default.arg if default is not None and default.is_scalar else None
+    return row
 
 
 def _record_departure(actor: Actor, mandate: Mandate, leave: Departure) -> None:

@@ -18,12 +18,13 @@ import datetime as dt
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from presidium_app.domain.activities import Activity, Participation
+from presidium_app.domain.base import Base
 from presidium_app.domain.deputies import DeputyGroup, LiaisonStation
 from presidium_app.domain.enums import ActivityType, Attendance, Satisfaction
 from presidium_app.domain.township import Term
@@ -37,6 +38,7 @@ from presidium_app.services.activities import (
     validate_input,
 )
 from presidium_app.services.audit import Actor, unit_of_work
+from presidium_app.services.mailbox import insert_rows
 from presidium_app.services.progress import NO_PROGRESS, Progress
 from presidium_app.storage.database import Database
 from presidium_app.storage.paths import RESOURCES_DIR
@@ -277,7 +279,7 @@ def fill_activities(
     kept = _unique([p for p in planned if p.participants])
     kept.sort(key=lambda p: (p.date, p.start))
     with unit_of_work(db, actor, "demo.activities", "activity") as change:
-        written = _write(db, change.session, kept, progress, year)
+        written = _write(change.session, kept, progress, year)
         if then is not None:
             written += then(change.session, rng)
         change.summary = f"填入{year}年示范代表活动：{written}次"
@@ -534,7 +536,7 @@ def _congress_attendance(rng: random.Random, chosen: list[ServingPeriod]) -> lis
 # --- writing ------------------------------------------------------------------------------------
 
 
-def _write(db: Database, session: Session, plans: list[_Planned], progress: Progress, year: int) -> int:
+def _write(session: Session, plans: list[_Planned], progress: Progress, year: int) -> int:
     """Validate each activity as the form would, then insert the year in batches."""
     inputs = [validate_input(ActivityInput(
         type=plan.type, activity_date=plan.date, topic=plan.topic, place=plan.place,
@@ -542,11 +544,10 @@ def _write(db: Database, session: Session, plans: list[_Planned], progress: Prog
         other_participants=plan.other, voters_count=plan.voters, summary=plan.summary,
         opinions_raised=plan.opinions, follow_up=plan.follow_up, group_id=plan.group_id,
         station_id=plan.station_id, participants=plan.participants)) for plan in plans]
-    return len(write_inputs(db, session, inputs, progress, year))
+    return len(write_inputs(session, inputs, progress, year))
 
 
-def write_inputs(db: Database, session: Session, inputs: list[ActivityInput], progress: Progress,
-                 year: int) -> list[int]:
+def write_inputs(session: Session, inputs: list[ActivityInput], progress: Progress, year: int) -> list[int]:
     """Insert validated activities and their attendance in batches; returns their ids in order."""
     activity_rows: list[dict[str, Any]] = []
     for data in inputs:
@@ -558,36 +559,21 @@ def write_inputs(db: Database, session: Session, inputs: list[ActivityInput], pr
             "opinions_raised": data.opinions_raised, "follow_up": data.follow_up,
             "group_id": data.group_id, "station_id": data.station_id, "version": 1,
         })
-    ids = _insert_activities(db, session, activity_rows, progress, year)
+    ids = insert_in_batches(session, Activity, activity_rows, progress, f"正在保存{year}年示范代表活动")
     rows = [{"activity_id": activity_id, "deputy_id": p.deputy_id, "attendance": p.attendance,
              "spoke": p.spoke, "rating": p.rating, "note": p.note}
             for activity_id, data in zip(ids, inputs, strict=True) for p in data.participants]
-    table = cast(Table, Participation.__table__)
-    for start in range(0, len(rows), INSERT_BATCH):
-        progress.report(start, len(rows), f"正在保存{year}年活动出席情况")
-        # Core, not the ORM's bulk insert: one executemany per batch (the ORM splits it).
-        session.connection().execute(insert(table), rows[start:start + INSERT_BATCH])
-    progress.report(len(rows), len(rows), f"正在保存{year}年活动出席情况")
+    insert_in_batches(session, Participation, rows, progress, f"正在保存{year}年活动出席情况", ids=False)
     return ids
 
 
-def _insert_activities(
-    db: Database, session: Session, rows: list[dict[str, Any]], progress: Progress, year: int
-) -> list[int]:
-    """Insert in batches, returning the ids in order: chosen here on SQLite (which cannot return
-    the ids of a multi-row INSERT in order), returned by PostgreSQL, whose sequences must move."""
-    if not rows:
-        return []
-    table = cast(Table, Activity.__table__)
-    connection = session.connection()
-    if not db.is_sqlite:
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(connection.execute(statement, rows).scalars())
-    first = (session.scalar(select(func.max(Activity.id))) or 0) + 1
-    ids = list(range(first, first + len(rows)))
-    for row, new_id in zip(rows, ids, strict=True):
-        row["id"] = new_id
+def insert_in_batches(session: Session, model: type[Base], rows: list[dict[str, Any]], progress: Progress,
+                      text: str, ids: bool = True) -> list[int]:
+    """`mailbox.insert_rows` a batch at a time (each row with every column but the id), so that
+    the progress bar moves and 取消 is heard between batches; the new ids in order, when asked."""
+    new_ids: list[int] = []
     for start in range(0, len(rows), INSERT_BATCH):
-        progress.report(start, len(rows), f"正在保存{year}年示范代表活动")
-        connection.execute(insert(table), rows[start:start + INSERT_BATCH])
-    return ids
+        progress.report(start, len(rows), text)
+        new_ids += insert_rows(session, model, rows[start:start + INSERT_BATCH], ids)
+    progress.report(len(rows), len(rows), text)
+    return new_ids

@@ -174,7 +174,7 @@ def fill_plan(db: Database, session: Session, year: int, rng: random.Random,
         held.append((row, activities.validate_input(ActivityInput(
             type=ActivityType.TRAINING, activity_date=day, topic=row.topic, place=row.place,
             organiser=organiser, summary=template.summary, participants=participants))))
-    ids = write_inputs(db, session, [data for _, data in held], progress, year)
+    ids = write_inputs(session, [data for _, data in held], progress, year)
     for (row, _data), activity_id in zip(held, ids, strict=True):
         row.activity_id = activity_id
     session.flush()

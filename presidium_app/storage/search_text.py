@@ -13,7 +13,9 @@ indexed in a column of its own, its digits reversed, and matched from the column
 
 The index (table `opinion_search(body, phone)`, migration 0008) is kept by triggers on `opinion`
 and `submitter` that call `presidium_search_text` and `presidium_phone_text`, registered on every
-connection the app opens. Only SQLite has it; PostgreSQL searches with LIKE.
+connection the app opens. Only SQLite has it; PostgreSQL searches with LIKE. Migration 0008 filled
+it with frozen copies of these functions: a change to the indexed text needs a migration that
+rebuilds the index, or the rows already indexed are found by the old text.
 """
 
 from __future__ import annotations

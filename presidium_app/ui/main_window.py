@@ -3,10 +3,9 @@ status bar naming the database file and the current term."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -177,31 +176,65 @@ class MainWindow(QMainWindow):
             page = SuggestionsPage(self.ctx)
 
             def show_opinion(opinion_id: int) -> None:  # the opinion a suggestion came from
-                mailbox = self.show_page("mailbox")
-                if hasattr(mailbox, "show_opinion"):
-                    mailbox.show_opinion(opinion_id)
+                mailbox_page = self.show_page("mailbox")
+                if hasattr(mailbox_page, "show_opinion"):
+                    mailbox_page.show_opinion(opinion_id)
 
             page.opinion_requested.connect(show_opinion)
             return page
 
-        def plain(module: str, name: str) -> Callable[[], QWidget]:
-            def make() -> QWidget:
-                page_class = getattr(importlib.import_module(f"presidium_app.ui.pages.{module}"), name)
-                return cast(QWidget, page_class(self.ctx))
-            return make
+        def roster() -> QWidget:
+            from presidium_app.ui.pages.roster import RosterPage
+
+            return RosterPage(self.ctx)
+
+        def audit() -> QWidget:
+            from presidium_app.ui.pages.audit_log import AuditLogPage
+
+            return AuditLogPage(self.ctx)
+
+        def activities() -> QWidget:
+            from presidium_app.ui.pages.activities import ActivitiesPage
+
+            return ActivitiesPage(self.ctx)
+
+        def training() -> QWidget:
+            from presidium_app.ui.pages.training import TrainingPage
+
+            return TrainingPage(self.ctx)
+
+        def mailbox() -> QWidget:
+            from presidium_app.ui.pages.mailbox import MailboxPage
+
+            return MailboxPage(self.ctx)
+
+        def printing() -> QWidget:
+            from presidium_app.ui.pages.printing import PrintingPage
+
+            return PrintingPage(self.ctx)
+
+        def stats() -> QWidget:
+            from presidium_app.ui.pages.stats import StatsPage
+
+            return StatsPage(self.ctx)
+
+        def users() -> QWidget:
+            from presidium_app.ui.pages.users import UsersPage
+
+            return UsersPage(self.ctx)
 
         return {
             "home": home,
-            "roster": plain("roster", "RosterPage"),
+            "roster": roster,
             "settings": settings,
-            "audit": plain("audit_log", "AuditLogPage"),
-            "activities": plain("activities", "ActivitiesPage"),
-            "training": plain("training", "TrainingPage"),
-            "mailbox": plain("mailbox", "MailboxPage"),
+            "audit": audit,
+            "activities": activities,
+            "training": training,
+            "mailbox": mailbox,
             "suggestions": suggestions,
-            "printing": plain("printing", "PrintingPage"),
-            "stats": plain("stats", "StatsPage"),
-            "users": plain("users", "UsersPage"),
+            "printing": printing,
+            "stats": stats,
+            "users": users,
         }
 
     def page(self, key: str) -> Any:

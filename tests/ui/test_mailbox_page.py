@@ -472,3 +472,31 @@ def test_the_ledger_exports_and_imports_back_through_the_page(
     assert "拒绝 0 条" in page.summary_dialog.headline.text()
     assert len(opinion_list.search_ids(db, opinion_list.OpinionFilter())) == 1  # nothing twice
     page.summary_dialog.close()
+
+
+def test_a_long_list_opens_on_its_first_ids_and_scrolls_to_the_oldest(
+        qtbot: Any, window: Any, db: Any, actor: Any, units: dict[str, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """More items than the page reads before it shows: the count, the scroll to the end, the
+    selection of an old item and a new registration all see every item."""
+    monkeypatch.setattr(mailbox_page, "FIRST_IDS", 3)
+    ids = [_register(db, actor, f"第{n}件意见") for n in range(1, 9)]
+    page = window.show_page("mailbox")
+    assert page.count_label.text() == "共 8 条"
+    assert page.model.rowCount() == 8
+    assert _tab_texts(page)[0] == "全部 8"
+    assert _row(page, 0)[0] == f"{YEAR}-0008"
+    page.table.scrollToBottom()
+    page.table.viewport().repaint()
+    assert _row(page, 7)[0] == f"{YEAR}-0001"
+    assert page.model.ids() == ids[::-1]
+
+    page.refresh()
+    assert page.show_opinion(ids[0])  # past the first ids: found and selected
+    assert page.selected_id() == ids[0]
+    assert page.detail.number.text() == f"{YEAR}-0001"
+    newest = _register(db, actor, "第9件意见")
+    page.reload()
+    assert page.count_label.text() == "共 9 条" and page.model.rowCount() == 9
+    assert page.selected_id() == ids[0]  # the selection is kept on reload
+    assert page.model.id_at(0) == newest

@@ -124,3 +124,78 @@ def test_lazy_model_forgets_invalidated_rows() -> None:
     del names[2]
     model.invalidate()
     assert model.index(1, 0).data() == "（已删除）"
+
+
+class Ids:
+    """An id source over a list, noting what was read."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+        self.slices: list[tuple[int, int]] = []
+        self.alls = 0
+
+    def slice(self, offset: int, limit: int) -> list[int]:
+        self.slices.append((offset, limit))
+        return self.ids[offset:offset + limit]
+
+    def all(self) -> list[int]:
+        self.alls += 1
+        return list(self.ids)
+
+
+def test_lazy_model_shows_a_total_from_its_first_ids_and_reads_the_rest_when_needed(
+        qtbot: Any, qtmodeltester: Any) -> None:
+    """The list opens on its first ids and the total; a page scrolled to reads its own ids,
+    and all of them are read once, when a record past the first ones is looked for."""
+    source = Ids(list(range(10_000)))
+    model: LazyTableModel[str] = LazyTableModel(
+        [Column("姓名", lambda r: r, "代表00000")], lambda ids: {i: f"代表{i}" for i in ids})
+    model.set_first_ids(range(200), 10_000, source)
+    assert model.rowCount() == 10_000
+    assert model.index(150, 0).data() == "代表150"
+    assert model.headerData(9_999, Qt.Orientation.Vertical) == "10000"
+    assert source.slices == [] and source.alls == 0
+    assert model.index(9_999, 0).data() == "代表9999"
+    assert model.index(9_950, 0).data() == "代表9950"
+    assert source.slices == [(9_900, PAGE_SIZE)] and source.alls == 0  # one page, read once
+    assert model.row_of(5_000) == 5_000
+    assert model.row_of(7_000) == 7_000
+    assert source.alls == 1
+    qtmodeltester.check(model)
+
+    model.set_first_ids(range(200), 10_000, source)
+    assert model.ids()[-1] == 9_999 and source.alls == 2
+
+    odd = Ids(list(range(10)))  # first ids that end inside a page
+    model.set_first_ids([0, 1, 2], 10, odd)
+    assert [model.index(row, 0).data() for row in range(10)] == [f"代表{i}" for i in range(10)]
+
+    model.set_first_ids([1, 2], 2, odd)  # all of them already: nothing more to read
+    assert model.ids() == [1, 2] and odd.alls == 0
+
+
+def test_lazy_model_recounts_when_the_records_changed_before_the_rest_was_read(qtbot: Any) -> None:
+    """Another user added records between the first ids and the rest: the view is reset on the
+    next turn of the event loop with the true count."""
+    model: LazyTableModel[str] = LazyTableModel(
+        [Column("姓名", lambda r: r)], lambda ids: {i: f"代表{i}" for i in ids})
+    model.set_first_ids([0, 1, 2], 5, Ids([0, 1, 2, 3, 4, 5, 6]))
+    assert model.row_of(6) == 6
+    assert model.rowCount() == 5  # not while a view may be painting
+    with qtbot.waitSignal(model.modelReset):
+        pass
+    assert model.rowCount() == 7 and model.index(6, 0).data() == "代表6"
+
+
+def test_lazy_model_answers_each_role_from_the_rows_cells(qtbot: Any) -> None:
+    model: LazyTableModel[str] = LazyTableModel(
+        [Column("姓名", lambda r: r), Column("备注", lambda r: r + "的备注", tooltip=True)],
+        lambda ids: {i: f"代表{i}" for i in ids})
+    model.set_ids([4, 9])
+    index = model.index(1, 1)
+    assert index.data() == "代表9的备注"
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == "代表9的备注"
+    assert model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) is None
+    assert index.data(Qt.ItemDataRole.UserRole) == 9
+    assert index.data(Qt.ItemDataRole.DecorationRole) is None
+    assert model.pages_loaded == 1

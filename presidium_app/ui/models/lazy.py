@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 
 RowT = TypeVar("RowT")
@@ -35,9 +36,26 @@ class Column(Generic[RowT]):
     tooltip: bool = False
 
 
+class IdSource(Protocol):
+    """Where the ids past the first page come from: a slice of them (for the rows scrolled to)
+    or all of them (to find a record), in the list's order."""
+
+    def slice(self, offset: int, limit: int) -> list[int]: ...
+
+    def all(self) -> list[int]: ...
+
+
 class LazyTableModel(QAbstractTableModel, Generic[RowT]):
     """Ids in, rows out: `loader(ids) -> {id: row}` is called for one page at a time, and loaded
-    rows are kept in a bounded cache until the ids change or a row is invalidated."""
+    rows are kept in a bounded cache until the ids change or a row is invalidated.
+
+    Each loaded row's cells are worked out once (`present`), so painting a screen of rows (Qt
+    asks several roles of every cell) is a lookup per call. The ids may also be given as the
+    first ones and the total (`set_first_ids`): the list shows at once, the ids of a page
+    scrolled to are read with it, and all of them only when a record is looked for."""
+
+    ROLES: frozenset[int] = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole),
+                                       int(Qt.ItemDataRole.ForegroundRole)})
 
     def __init__(
         self,
@@ -49,7 +67,10 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
         self.columns = list(columns)
         self._loader = loader
         self._ids: list[int] = []
-        self._cache: OrderedDict[int, RowT] = OrderedDict()
+        self._total = 0
+        self._source: IdSource | None = None  # set while only the first ids are here
+        self._far: dict[int, list[int]] = {}  # pages of ids past the first, by their first row
+        self._cache: OrderedDict[int, tuple[RowT, dict[int, tuple[Any, ...]]]] = OrderedDict()
         self.pages_loaded = 0  # for tests and diagnostics: how often the loader ran
 
     # -- ids -------------------------------------------------------------------------------
@@ -57,30 +78,82 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
         """Show these records, in this order; rows already loaded are kept if still wanted."""
         self.beginResetModel()
         self._ids = list(ids)
+        self._total = len(self._ids)
+        self._source = None
+        self._far = {}
         keep = set(self._ids)
         for stale in [i for i in self._cache if i not in keep]:
             del self._cache[stale]
         self.endResetModel()
 
+    def set_first_ids(self, first: Sequence[int], total: int, source: IdSource) -> None:
+        """Show `total` records of which only the `first` ids are read; the others come from
+        `source` when they are needed."""
+        if len(first) >= total:
+            self.set_ids(first)
+            return
+        self.beginResetModel()
+        self._ids = list(first)
+        self._total = total
+        self._source = source
+        self._far = {}
+        self.endResetModel()
+
+    def _read_all(self) -> None:
+        """Read every id. Should the records have changed since the first ids and the total
+        were read (another user), the view is reset on the next turn of the event loop: its
+        row count cannot change while it is painting."""
+        source, self._source = self._source, None
+        if source is None:
+            return
+        first, self._ids, self._far = self._ids, source.all(), {}
+        if len(self._ids) != self._total or self._ids[:len(first)] != first:
+            QTimer.singleShot(0, self._recount)
+
+    def _recount(self) -> None:
+        if self._source is None and self._total != len(self._ids):
+            self.beginResetModel()
+            self._total = len(self._ids)
+            self.endResetModel()
+
+    def _page_ids(self, start: int) -> list[int]:
+        """The ids of the page of rows from `start` (a multiple of PAGE_SIZE)."""
+        if self._source is None or start + PAGE_SIZE <= len(self._ids):
+            return self._ids[start:start + PAGE_SIZE]
+        page = self._far.get(start)
+        if page is None:
+            page = self._far[start] = self._source.slice(start, PAGE_SIZE)
+        return page
+
     def ids(self) -> list[int]:
+        self._read_all()
         return list(self._ids)
 
     def id_at(self, row: int) -> int | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
+        if 0 <= row < len(self._ids):
+            return self._ids[row]
+        if self._source is None or not 0 <= row < self._total:
+            return None
+        start = (row // PAGE_SIZE) * PAGE_SIZE
+        page = self._page_ids(start)
+        return page[row - start] if row - start < len(page) else None
 
     def row_of(self, record_id: int) -> int | None:
         try:
             return self._ids.index(record_id)
         except ValueError:
-            return None
+            if self._source is None:
+                return None
+        self._read_all()
+        return self.row_of(record_id)
 
     def invalidate(self, record_ids: Sequence[int] | None = None) -> None:
         """Forget loaded rows (all, or the given ids) so the view re-reads them."""
         if record_ids is None:
             self._cache.clear()
-            if self._ids:
+            if self._total:
                 self.dataChanged.emit(self.index(0, 0),
-                                      self.index(len(self._ids) - 1, len(self.columns) - 1))
+                                      self.index(self._total - 1, len(self.columns) - 1))
             return
         for record_id in record_ids:
             self._cache.pop(record_id, None)
@@ -90,6 +163,10 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
 
     def record(self, row: int) -> RowT | None:
         """The row's record, loading its page if needed (None if it vanished meanwhile)."""
+        entry = self._entry(row)
+        return entry[0] if entry is not None else None
+
+    def _entry(self, row: int) -> tuple[RowT, dict[int, tuple[Any, ...]]] | None:
         record_id = self.id_at(row)
         if record_id is None:
             return None
@@ -97,18 +174,28 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
         if found is not None:
             self._cache.move_to_end(record_id)
             return found
-        start = (row // PAGE_SIZE) * PAGE_SIZE
-        page = self._ids[start:start + PAGE_SIZE]
-        loaded = self._loader(page)
+        loaded = self._loader(self._page_ids((row // PAGE_SIZE) * PAGE_SIZE))
         self.pages_loaded += 1
-        self._cache.update(loaded)
+        for loaded_id, loaded_row in loaded.items():
+            self._cache[loaded_id] = (loaded_row, self.present(loaded_row))
         while len(self._cache) > CACHE_LIMIT:
             self._cache.popitem(last=False)
-        return loaded.get(record_id)
+        return self._cache.get(record_id)
+
+    def present(self, row: RowT) -> dict[int, tuple[Any, ...]]:
+        """What each cell of a row shows, per role in `ROLES` (a value per column). Subclasses
+        add roles (and list them in `ROLES`)."""
+        columns = range(len(self.columns))
+        return {
+            int(Qt.ItemDataRole.DisplayRole): tuple(column.text(row) for column in self.columns),
+            int(Qt.ItemDataRole.ToolTipRole): tuple(column.text(row) if column.tooltip else None
+                                                    for column in self.columns),
+            int(Qt.ItemDataRole.ForegroundRole): tuple(self.foreground(row, c) for c in columns),
+        }
 
     # -- Qt model interface ----------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
@@ -120,33 +207,29 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
             return self.columns[section].title
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._ids):
+        if orientation == Qt.Orientation.Vertical and 0 <= section < self._total:
             return str(section + 1)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.column() < len(self.columns):
+        if role not in self.ROLES:  # most of what a view asks: answered without a lookup
+            if role == Qt.ItemDataRole.UserRole and index.isValid():
+                return self.id_at(index.row())
             return None
-        if role == Qt.ItemDataRole.UserRole:
-            return self.id_at(index.row())
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
-                        Qt.ItemDataRole.ForegroundRole):
+        column = index.column()
+        if not index.isValid() or not 0 <= column < len(self.columns):
             return None
-        row = self.record(index.row())
-        if row is None:
+        entry = self._entry(index.row())
+        if entry is None:
             return "（已删除）" if role == Qt.ItemDataRole.DisplayRole else None
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.text(row) if column.tooltip else None
-        return self.foreground(row, index.column())
+        return entry[1][role][column]
 
     def foreground(self, row: RowT, column: int) -> Any:
         """Override to colour rows (a QColor or None)."""
         return None
+
+
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

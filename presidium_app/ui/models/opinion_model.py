@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from presidium_app.services import opinion_list
@@ -15,7 +15,6 @@ from presidium_app.services.opinion_list import OpinionRow
 from presidium_app.storage.database import Database
 from presidium_app.ui.models.lazy import Column, LazyTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 OVERDUE_TEXT = QColor("#b42318")
 OVERDUE_BACKGROUND = QColor("#fdecea")
 CLOSED_TEXT = QColor("#6b7280")
@@ -54,26 +53,28 @@ class OpinionModel(LazyTableModel[OpinionRow]):
     """Lazy opinion rows. `today` (None: the real today) decides what is overdue, as the
     service's filter does, so the colours and the 逾期 tab always agree."""
 
+    ROLES = LazyTableModel.ROLES | {int(Qt.ItemDataRole.BackgroundRole), int(Qt.ItemDataRole.FontRole)}
+
     def __init__(self, db: Database, parent: Any = None) -> None:
         self.today: dt.date | None = None
         self._bold = QFont()
         self._bold.setBold(True)
+        self._overdue_background = QBrush(OVERDUE_BACKGROUND)
         super().__init__(OPINION_COLUMNS,
                          lambda ids: opinion_list.load_rows(db, ids, self.today), parent)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.ToolTipRole and index.isValid()
-                and index.column() == SUBMITTER_COLUMN):
-            row = self.record(index.row())
-            return row.submitter if row is not None else None  # masked name and phone
-        if role == Qt.ItemDataRole.BackgroundRole:
-            row = self.record(index.row()) if index.isValid() else None
-            return QBrush(OVERDUE_BACKGROUND) if row is not None and row.overdue else None
-        if (role == Qt.ItemDataRole.FontRole and index.isValid()
-                and index.column() == DEADLINE_COLUMN):
-            row = self.record(index.row())
-            return self._bold if row is not None and row.overdue else None
-        return super().data(index, role)
+    def present(self, row: OpinionRow) -> dict[int, tuple[Any, ...]]:
+        cells = super().present(row)
+        tooltips = list(cells[int(Qt.ItemDataRole.ToolTipRole)])
+        tooltips[SUBMITTER_COLUMN] = row.submitter  # masked name and phone
+        cells[int(Qt.ItemDataRole.ToolTipRole)] = tuple(tooltips)
+        none = (None,) * len(self.columns)
+        cells[int(Qt.ItemDataRole.BackgroundRole)] = (
+            (self._overdue_background,) * len(self.columns) if row.overdue else none)
+        cells[int(Qt.ItemDataRole.FontRole)] = tuple(
+            self._bold if row.overdue and column == DEADLINE_COLUMN else None
+            for column in range(len(self.columns)))
+        return cells
 
     def foreground(self, row: OpinionRow, column: int) -> Any:
         if row.overdue:

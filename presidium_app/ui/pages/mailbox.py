@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor
@@ -49,10 +49,6 @@ from presidium_app.services.mailbox import TransitionRefused
 from presidium_app.services.opinion_list import TABS, EventInfo, OpinionDetail, OpinionFilter
 from presidium_app.ui import ledger_actions, messages
 from presidium_app.ui.context import AppContext
-from presidium_app.ui.dialogs.handling_units_dialog import HandlingUnitsDialog
-from presidium_app.ui.dialogs.opening_dialog import OpeningDialog
-from presidium_app.ui.dialogs.opinion_action_dialog import OpinionActionDialog
-from presidium_app.ui.dialogs.opinion_dialog import OpinionDialog
 from presidium_app.ui.models.opinion_model import CONTENT_COLUMN, OpinionModel
 from presidium_app.ui.prefs import Option
 from presidium_app.ui.widgets.actions import action_button, make_action
@@ -61,11 +57,19 @@ from presidium_app.ui.widgets.print_button import print_button
 from presidium_app.ui.widgets.shortcuts import widget_shortcut
 from presidium_app.ui.widgets.table import configure_record_table
 
+if TYPE_CHECKING:  # the dialogs are imported when first opened: the page opens faster
+    from presidium_app.ui.dialogs.handling_units_dialog import HandlingUnitsDialog
+    from presidium_app.ui.dialogs.opening_dialog import OpeningDialog
+    from presidium_app.ui.dialogs.opinion_action_dialog import OpinionActionDialog
+    from presidium_app.ui.dialogs.opinion_dialog import OpinionDialog
+
 A = OpinionAction
 S = OpinionStatus
 
 MAILBOX_SPLITTER = Option("mailbox/splitter", QByteArray())
 SEARCH_DELAY_MS = 60
+# Ids read before the list first shows (a few screens); the rest are read when scrolled to.
+FIRST_IDS = 200
 SEARCH_PLACEHOLDER = "编号（如 2026-0042）、内容、反映人姓名或电话后四位"
 
 # The step buttons in the order of the flow; the forward step of each status is the blue one,
@@ -142,6 +146,13 @@ def _combo(min_width: int = 100, max_width: int = 170) -> QComboBox:
 
 def _lines(text: str) -> str:
     return escape(text).replace("\n", "<br>")
+
+
+def _restyle(widget: QWidget, sheet: str) -> None:
+    """Set a style sheet only when it changes: each call re-polishes the widget, and the pane
+    is filled again as the selection follows a search."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
 
 
 def event_details(event: EventInfo) -> str:
@@ -297,14 +308,14 @@ class OpinionDetailPane(QScrollArea):
         self.number.setText(detail.number)
         background, colour = STATUS_COLOURS.get(detail.status, ("#f1f2f4", "#374151"))
         self.status_badge.setText(detail.status.label)
-        self.status_badge.setStyleSheet(
-            f"background:{background}; color:{colour}; border-radius:9px; padding:2px 10px;")
+        _restyle(self.status_badge,
+                 f"background:{background}; color:{colour}; border-radius:9px; padding:2px 10px;")
         self.overdue_badge.setVisible(detail.overdue)
         if detail.overdue:
             self.overdue_badge.setText(f"逾期{detail.overdue_days}天")
-            self.overdue_badge.setStyleSheet(
-                f"background:{OVERDUE_COLOURS[0]}; color:{OVERDUE_COLOURS[1]}; border-radius:9px;"
-                " padding:2px 10px; font-weight:bold;")
+            _restyle(self.overdue_badge,
+                     f"background:{OVERDUE_COLOURS[0]}; color:{OVERDUE_COLOURS[1]}; border-radius:9px;"
+                     " padding:2px 10px; font-weight:bold;")
         self._set("received_on", detail.received_on.isoformat())
         self._set("channel", detail.channel.label)
         self._set("opening", detail.opening, hide_when_blank=True)
@@ -326,8 +337,8 @@ class OpinionDetailPane(QScrollArea):
         if detail.overdue:
             deadline += f"（已逾期{detail.overdue_days}天）"
         self._set("deadline", deadline, hide_when_blank=True)
-        self.values["deadline"].setStyleSheet(
-            f"color:{OVERDUE_COLOURS[1]}; font-weight:bold;" if detail.overdue else "")
+        _restyle(self.values["deadline"],
+                 f"color:{OVERDUE_COLOURS[1]}; font-weight:bold;" if detail.overdue else "")
         self._set("assisting", "\n".join(
             f"{u.name}（{u.deadline.isoformat()}前）" if u.deadline else u.name
             for u in detail.assisting_units), hide_when_blank=not assigned)
@@ -644,16 +655,19 @@ class MailboxPage(QWidget):
         self._search_timer.stop()
         keep = select if select is not None else self.selected_id()
         query = self.query()
-        result = opinion_list.list_with_counts(self.ctx.db, query)
-        ids, counts = result.ids, result.counts
-        self.model.set_ids(ids)
+        result = opinion_list.list_with_counts(self.ctx.db, query, first=FIRST_IDS)
+        counts = result.counts
+        if result.complete:
+            self.model.set_ids(result.ids)
+        else:
+            self.model.set_first_ids(result.ids, result.total, opinion_list.MatchingIds(self.ctx.db, query))
         for index, tab in enumerate(TABS):
             number = counts.get(tab.key, 0)
             self.tabs.setTabText(index, f"{tab.label} {number}")
             if tab.overdue:
                 self.tabs.setTabTextColor(index, OVERDUE_TAB if number else QColor())
-        self.count_label.setText(f"共 {len(ids)} 条")
-        if ids:
+        self.count_label.setText(f"共 {result.total} 条")
+        if result.total:
             self.table_stack.setCurrentWidget(self.table)
         else:
             self.empty.setText(self._empty_text(query, counts))
@@ -683,6 +697,8 @@ class MailboxPage(QWidget):
 
     def open_units(self) -> HandlingUnitsDialog:
         """The units directory; choosing a unit lists its items here."""
+        from presidium_app.ui.dialogs.handling_units_dialog import HandlingUnitsDialog
+
         dialog = HandlingUnitsDialog(self.ctx, self, show_items=True)
         self.units_dialog = dialog
         dialog.unit_chosen.connect(self.show_unit)
@@ -808,6 +824,8 @@ class MailboxPage(QWidget):
         self.search.selectAll()
 
     def register(self) -> OpinionDialog:
+        from presidium_app.ui.dialogs.opinion_dialog import OpinionDialog
+
         dialog = OpinionDialog(self.ctx, self)
         self.dialog = dialog
         dialog.finished.connect(lambda _r: self._register_closed(dialog))
@@ -823,6 +841,8 @@ class MailboxPage(QWidget):
 
     def open_mailbox(self) -> OpeningDialog:
         """开箱登记: the opening, then the letters one after another."""
+        from presidium_app.ui.dialogs.opening_dialog import OpeningDialog
+
         dialog = OpeningDialog(self.ctx, self)
         self.dialog = dialog
         dialog.saved.connect(self._letter_saved)
@@ -871,6 +891,8 @@ class MailboxPage(QWidget):
         except TransitionRefused as exc:
             messages.warn(self, f"不能{action.label}", exc.message)
             return None
+        from presidium_app.ui.dialogs.opinion_action_dialog import OpinionActionDialog
+
         dialog = OpinionActionDialog(self.ctx, detail, action, self)
         self.dialog = dialog
         dialog.finished.connect(lambda _r: self._action_closed(dialog))
