@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -77,13 +78,24 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def new_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with a new SQLite database at the newest schema, made once per run: tests
+    copy it, because building the schema through every migration took half a second a test."""
+    data_dir = tmp_path_factory.mktemp("new") / "data"
+    open_database(data_dir).dispose()
+    return data_dir
+
+
 @pytest.fixture
-def empty_db(tmp_path: Path) -> Iterator[Database]:
+def empty_db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A new database at the newest schema: SQLite in tmp_path, or the PostgreSQL database named
     by PRESIDIUM_TEST_DATABASE_URL (emptied first)."""
     url = os.environ.get(TEST_DATABASE_URL_ENV)
     if url:
         _reset_postgres(url)
+    else:
+        shutil.copytree(request.getfixturevalue("new_data_dir"), tmp_path / "data")
     db = open_database(tmp_path / "data", url)
     yield db
     db.dispose()

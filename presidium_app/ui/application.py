@@ -33,6 +33,7 @@ PREFERRED_FAMILIES = (
 STYLE_SHEET = RESOURCES_DIR / "styles" / "app.qss"
 APP_ICON = RESOURCES_DIR / "icons" / "app.svg"
 
+_styled: list[QApplication] = []  # set to Fusion already (a style sheet hides the style's name)
 _translators: list[QTranslator] = []  # kept alive as long as the application
 
 
@@ -64,19 +65,28 @@ def _install_qt_translations(app: QApplication) -> None:
 
 
 def configure_application(app: QApplication) -> None:
-    """Names, Fusion style (the same on Windows and Linux), font, translations, style sheet."""
+    """Names, Fusion style (the same on Windows and Linux), font, translations, style sheet.
+
+    Calling it again changes only what differs: setting the style or the style sheet re-polishes
+    every widget alive, which costs a moment per thousand widgets."""
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_TITLE)
     app.setApplicationDisplayName(APP_TITLE)
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    app.setStyle("Fusion")
-    app.setFont(ui_font())
+    if app not in _styled:
+        app.setStyle("Fusion")
+        _styled.append(app)
+    font = ui_font()
+    if app.font() != font:
+        app.setFont(font)
     if not _translators:
         _install_qt_translations(app)
-    if APP_ICON.exists():
+    if APP_ICON.exists() and app.windowIcon().isNull():
         app.setWindowIcon(QIcon(str(APP_ICON)))
     if STYLE_SHEET.exists():
-        app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+        sheet = STYLE_SHEET.read_text(encoding="utf-8")
+        if app.styleSheet() != sheet:
+            app.setStyleSheet(sheet)
 
 
 def ensure_application(argv: list[str] | None = None) -> QApplication:

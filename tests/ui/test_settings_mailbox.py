@@ -353,10 +353,12 @@ def test_the_settings_page_opens_the_directory(
     qtbot.waitUntil(lambda: page.units_dialog is None)
 
 
-def test_settings_name_the_font_of_each_printing_role(window: Any) -> None:
+def test_settings_name_the_font_of_each_printing_role(qtbot: Any, window: Any) -> None:
+    """The fonts are read on the worker thread: the page shows at once, then names them."""
     from presidium_app.printing import fonts
 
     page = window.show_page("settings")
+    qtbot.waitUntil(lambda: page.font_lines.text().startswith("标题："), timeout=30_000)
     text = page.font_lines.text()
     assert text.splitlines() == fonts.font_report()
     assert text.startswith("标题：") and "正文：" in text

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QMetaMethod, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -40,6 +41,7 @@ from presidium_app.ui import messages
 from presidium_app.ui.access import missing_text, restrict
 from presidium_app.ui.context import AppContext
 from presidium_app.ui.dialogs.handling_units_dialog import HandlingUnitsDialog
+from presidium_app.ui.operations import error_text, run_quietly
 from presidium_app.ui.widgets.calendar_days import CalendarDaysEditor
 from presidium_app.ui.widgets.choice_list import ChoiceListEditor
 from presidium_app.ui.widgets.form import ErrorLabel, FieldForm
@@ -490,11 +492,22 @@ class SettingsPage(QWidget):
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
-        self.font_lines = QLabel("\n".join(fonts.font_report()))
+        self.font_lines = QLabel("正在查看本机字体…")
         self.font_lines.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.font_lines.setWordWrap(True)
         layout.addWidget(self.font_lines)
+        # Reading the font files the first time takes a second or more: on the worker thread,
+        # so the page opens at once.
+        run_quietly(lambda _progress: fonts.font_report(), self._show_fonts, self._fonts_failed)
         return box
+
+    def _show_fonts(self, lines: list[str]) -> None:
+        if shiboken6.isValid(self.font_lines):  # the page may have closed meanwhile
+            self.font_lines.setText("\n".join(lines))
+
+    def _fonts_failed(self, error: BaseException) -> None:
+        if shiboken6.isValid(self.font_lines):
+            self.font_lines.setText(f"未能查看本机字体：{error_text(error)}")
 
     # -- handling units ----------------------------------------------------------------------
     def load_units_summary(self) -> None:
