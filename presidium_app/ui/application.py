@@ -33,7 +33,7 @@ PREFERRED_FAMILIES = (
 STYLE_SHEET = RESOURCES_DIR / "styles" / "app.qss"
 APP_ICON = RESOURCES_DIR / "icons" / "app.svg"
 
-_styled: list[QApplication] = []  # set to Fusion already (a style sheet hides the style's name)
+FUSION_SET = "presidiumFusionSet"
 _translators: list[QTranslator] = []  # kept alive as long as the application
 
 
@@ -73,9 +73,9 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationName(APP_TITLE)
     app.setApplicationDisplayName(APP_TITLE)
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    if app not in _styled:
+    if not app.property(FUSION_SET):  # (with a style sheet on, the style no longer tells its name)
         app.setStyle("Fusion")
-        _styled.append(app)
+        app.setProperty(FUSION_SET, True)
     font = ui_font()
     if app.font() != font:
         app.setFont(font)

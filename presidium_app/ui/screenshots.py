@@ -247,6 +247,7 @@ def _shoot_all(tmp: Path, outdir: Path) -> int:
     from presidium_app.ui.dialogs.import_summary import ImportSummaryDialog
     from presidium_app.ui.dialogs.status_dialog import StatusDialog
     from presidium_app.ui.main_window import AREAS, MainWindow
+    from presidium_app.ui.operations import wait_for_operations
 
     app = ensure_application()
     db = open_database(tmp / "data")
@@ -254,6 +255,7 @@ def _shoot_all(tmp: Path, outdir: Path) -> int:
     saved: list[Path] = []
 
     def settle() -> None:
+        wait_for_operations()  # what a page reads on the worker thread (设置's fonts) is shown
         for _ in range(5):
             app.processEvents()
 
@@ -343,6 +345,7 @@ def _shoot_all(tmp: Path, outdir: Path) -> int:
             text, advice = database_error_text(exc, str(broken))
             shoot(warning_box(None, "无法打开数据库", text, advice), "16-无法打开数据库.png")
     finally:
+        wait_for_operations()
         db.dispose()
     for path in saved:
         print(path)
