@@ -294,6 +294,13 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # expat's 
 _ROW, _VALUE, _INLINE = _MAIN + "row", _MAIN + "v", _MAIN + "is"
 
 
+# The sheet's XML is inflated and parsed this much at a time, not in ParseFile's 2 KB reads: each
+# read lets go of the GIL (zlib, the file) and takes it straight back, and with reads a few ms apart
+# the UI thread's wait for the GIL never came to ask for it (see ui.operations): the window froze
+# while a large ledger was read. A piece takes ~30 ms to parse, in Python that hands the GIL over.
+_SHEET_CHUNK = 1 << 18
+
+
 class _SheetValues:
     """The rows of a worksheet's XML as values, cell for cell as openpyxl's read-only sheet gives
     them (`data_only`, `values_only`, size reset): numbers as int or float, or as dates by their
@@ -331,7 +338,9 @@ class _SheetValues:
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
         parser.CharacterDataHandler = self._text
-        parser.ParseFile(source)
+        for chunk in iter(lambda: source.read(_SHEET_CHUNK), b""):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
         return self.rows
 
     def _text(self, data: str) -> None:

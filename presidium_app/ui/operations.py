@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,30 @@ from presidium_app import collector
 from presidium_app.services.errors import ServiceError
 from presidium_app.services.progress import Cancelled, Progress
 from presidium_app.ui import messages
+
+# At most this often a job's progress reaches the UI thread (10 a second is smooth enough for a
+# bar). Each report is a signal emitted on the worker and a slot run on the UI thread, and both
+# take and give back the GIL: a job reporting every few milliseconds (an import reports every 50
+# rows, ~4 ms apart) keeps waking the UI thread just before it takes the GIL back, so the UI
+# thread's 5 ms wait for the GIL (sys.getswitchinterval) starts over each time and never ends in
+# a request that the worker hand it over: the window froze for 0.3–0.8 s at a time.
+PROGRESS_INTERVAL = 0.1
+
+
+def _throttled(emit: Callable[[int, int, str], None]) -> Callable[[int, int, str], None]:
+    """`emit` at most every PROGRESS_INTERVAL seconds; the first report, the last (done ≥ total)
+    and a step's text alone (total 0) always pass. Cancel is unaffected: `Progress.report`
+    checks it at every call."""
+    last = -PROGRESS_INTERVAL
+
+    def report(done: int, total: int, text: str) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= PROGRESS_INTERVAL or done >= total:
+            last = now
+            emit(done, total, text)
+
+    return report
 
 
 class _Signals(QObject):
@@ -38,6 +63,8 @@ class _Job(QRunnable):
             self.signals.failed.emit(exc)
         else:
             self.signals.succeeded.emit(result)
+        finally:
+            collector.give_back_memory()
 
 
 _running: set[_Signals] = set()  # keeps the signal objects alive until their job reports
@@ -48,6 +75,7 @@ def _pool() -> QThreadPool:
     """One worker thread for the whole app (as Anki does): operations run one after another, so
     two never write to the database at the same time, and their order is the order asked."""
     if not _pools:
+        collector.share_heap()
         pool = QThreadPool(QCoreApplication.instance())
         pool.setMaxThreadCount(1)
         _pools.append(pool)
@@ -84,7 +112,7 @@ def run_operation(
 ) -> Progress:
     """Start `work` in the background; a progress dialog shows after a short delay."""
     signals = _Signals()
-    progress = Progress(lambda done, total, text: signals.progressed.emit(done, total, text))
+    progress = Progress(_throttled(signals.progressed.emit))
     dialog = QProgressDialog(title, "取消" if cancellable else "", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from presidium_app import collector
 from presidium_app.services.errors import ServiceError
 from presidium_app.services.progress import Cancelled, Progress
 from presidium_app.ui import operations
@@ -78,3 +79,43 @@ def test_main_window_stays_open_while_work_runs(qtbot: Any, window: Any, message
     qtbot.waitUntil(lambda: bool(finished))
     window.close()
     assert not window.isVisible()
+
+
+def test_progress_reaches_the_ui_at_most_ten_times_a_second(qtbot: Any, monkeypatch: Any) -> None:
+    """Reported every few ms, progress starved the UI thread of the GIL (see operations)."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    shown: list[tuple[int, int]] = []
+    monkeypatch.setattr(operations.QProgressDialog, "setValue",
+                        lambda _dialog, value: shown.append((value, len(shown))))
+    finished: list[object] = []
+
+    def work(progress: Progress) -> None:
+        for done in range(1, 2001):
+            progress.report(done, 2000)
+            threading.Event().wait(0.0001)
+
+    operations.run_operation(parent, "导入", work, finished.append)
+    qtbot.waitUntil(lambda: bool(finished), timeout=10000)
+    qtbot.waitUntil(lambda: bool(shown) and shown[-1][0] == 2000)
+    assert 2 <= len(shown) < 100  # the first report, the last, and one per 0.1 s between
+
+
+def test_memory_is_given_back_after_each_job(qtbot: Any, monkeypatch: Any) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    calls: list[str] = []
+    monkeypatch.setattr(collector, "give_back_memory", lambda: calls.append(threading.current_thread().name))
+    finished: list[object] = []
+    operations.run_operation(parent, "导出", lambda _p: "完成", finished.append)
+    operations.run_operation(parent, "导出", lambda _p: 1 / 0, lambda _r: None, finished.append)
+    qtbot.waitUntil(lambda: len(finished) == 2 and len(calls) == 2)
+    assert all(name != threading.current_thread().name for name in calls)  # on the worker
+
+
+def test_memory_housekeeping_is_harmless_everywhere(monkeypatch: Any) -> None:
+    collector.share_heap()
+    collector.give_back_memory()
+    monkeypatch.setattr(collector, "_libc", None)  # Windows, macOS: nothing to do
+    collector.share_heap()
+    collector.give_back_memory()
