@@ -75,9 +75,11 @@ def _actor() -> Any:
 def start(data_dir: str) -> dict[str, Any]:
     """Cold start: process start → main window shown and responsive, in `app.main`'s order (the
     file's check begun first, beside the imports and Qt's start)."""
+    from presidium_app import collector
     from presidium_app.app import open_or_explain
     from presidium_app.storage.opening import start_file_check
 
+    collector.share_heap()
     started = start_file_check(data_dir)
     app = _app()
     from presidium_app.ui.context import AppContext

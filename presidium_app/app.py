@@ -100,8 +100,10 @@ def sign_in(app: Any, ctx: Any, *, before_set_up: bool) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args, qt_args = _parse(sys.argv[1:] if argv is None else argv)
+    from presidium_app import collector
     from presidium_app.storage.opening import start_file_check
 
+    collector.share_heap()  # before any thread: glibc hands a finished thread's heap to the next
     started = start_file_check(args.data_dir, args.database_url)  # reads the file beside the imports
 
     from presidium_app.services import township

@@ -59,11 +59,13 @@ _M_ARENA_MAX = -8  # mallopt's parameter (malloc.h)
 
 
 def share_heap() -> None:
-    """One malloc heap for every thread, asked before the worker thread starts. glibc gives each
-    thread that allocates a heap of its own and keeps what a thread frees in that thread's heap
-    for that thread: what the UI thread freed could not serve a job on the worker and what a job
-    freed could not serve the UI thread, so the process grew by both high-water marks (~20 MB at
-    scale 100). Threads take turns through the GIL anyway, so they hardly contend for one heap."""
+    """One malloc heap for every thread. glibc gives each thread that allocates a heap of its own
+    and keeps what a thread frees in that thread's heap for that thread: what the UI thread freed
+    could not serve a job on the worker and what a job freed could not serve the UI thread, so
+    the process grew by both high-water marks (~20 MB at scale 100). Threads take turns through
+    the GIL anyway, so they hardly contend for one heap. Asked before any thread starts
+    (`app.main`; the worker pool asks again for other entry points): glibc hands a finished
+    thread's heap to the next new thread whatever the limit says."""
     if _libc is not None:
         _libc.mallopt(_M_ARENA_MAX, 1)
 

@@ -224,3 +224,25 @@ def test_one_pass_gives_the_same_ids_and_counts(db: Database, items: dict[str, i
         result = opinion_list.list_with_counts(db, query)
         assert result.ids == opinion_list.search_ids(db, query)
         assert result.counts == opinion_list.tab_counts(db, query)
+
+
+def test_matching_ids_read_by_page_in_index_order_and_all_at_once_under_a_condition(
+        db: Database, actor: Actor, items: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[tuple[int, int | None]] = []
+    search = opinion_list.search_ids
+
+    def counted(db_: Database, query: OpinionFilter, offset: int = 0, limit: int | None = None) -> list[int]:
+        reads.append((offset, limit))
+        return search(db_, query, offset, limit)
+
+    monkeypatch.setattr(opinion_list, "search_ids", counted)
+    every = opinion_list.MatchingIds(db, OpinionFilter())
+    assert every.query.today == dt.date.today()  # fixed: a page left open past midnight agrees
+    everything = search(db, OpinionFilter())
+    assert every.slice(1, 2) == everything[1:3] and reads == [(1, 2)]
+    narrowed = opinion_list.MatchingIds(db, OpinionFilter(tab="to_assign", today=TODAY))
+    expected = search(db, OpinionFilter(tab="to_assign", today=TODAY))
+    reads.clear()
+    assert narrowed.slice(0, 1) + narrowed.slice(1, 100) == expected
+    assert narrowed.all() == expected
+    assert reads == [(0, None)]  # sorted once, kept

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -226,19 +226,27 @@ def search_ids(db: Database, query: OpinionFilter, offset: int = 0, limit: int |
         return [row[0] for row in _driver_rows(session, statement)]
 
 
-@dataclass(frozen=True)
 class MatchingIds:
-    """The ids a filter matches, read a part at a time: where the page's list takes the ids
-    past its first ones."""
+    """The ids a filter matches, where the page's list takes the ids past its first ones. With
+    no condition at all they come in the order of the (year, seq) index, so a page scrolled to is
+    one OFFSET/LIMIT read; under a condition the database sorts every match for any part, so
+    they are read all at once, the first time, and kept. The day that decides what is overdue
+    is fixed when the list is made: a page left open past midnight reads the same list."""
 
-    db: Database
-    query: OpinionFilter
+    def __init__(self, db: Database, query: OpinionFilter) -> None:
+        self.db = db
+        self.query = replace(query, today=query.day())
+        self._all: list[int] | None = None
 
     def slice(self, offset: int, limit: int) -> list[int]:
-        return search_ids(self.db, self.query, offset, limit)
+        if self._all is None and not conditions(self.query, indexed=False):
+            return search_ids(self.db, self.query, offset, limit)
+        return self.all()[offset:offset + limit]
 
     def all(self) -> list[int]:
-        return search_ids(self.db, self.query)
+        if self._all is None:
+            self._all = search_ids(self.db, self.query)
+        return list(self._all)
 
 
 def count(db: Database, query: OpinionFilter) -> int:

@@ -28,15 +28,16 @@ PROGRESS_INTERVAL = 0.1
 
 
 def _throttled(emit: Callable[[int, int, str], None]) -> Callable[[int, int, str], None]:
-    """`emit` at most every PROGRESS_INTERVAL seconds; the first report, the last (done ≥ total)
-    and a step's text alone (total 0) always pass. Cancel is unaffected: `Progress.report`
-    checks it at every call."""
+    """`emit` at most every PROGRESS_INTERVAL seconds; the first report, the start of a step
+    (done 0, e.g. 正在校验 after the read), the last (done ≥ total) and a step's text alone
+    (total 0) always pass, so the dialog never shows a finished step while a long one runs.
+    Cancel is unaffected: `Progress.report` checks it at every call."""
     last = -PROGRESS_INTERVAL
 
     def report(done: int, total: int, text: str) -> None:
         nonlocal last
         now = time.monotonic()
-        if now - last >= PROGRESS_INTERVAL or done >= total:
+        if now - last >= PROGRESS_INTERVAL or done == 0 or done >= total:
             last = now
             emit(done, total, text)
 

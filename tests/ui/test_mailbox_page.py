@@ -500,3 +500,12 @@ def test_a_long_list_opens_on_its_first_ids_and_scrolls_to_the_oldest(
     assert page.count_label.text() == "共 9 条" and page.model.rowCount() == 9
     assert page.selected_id() == ids[0]  # the selection is kept on reload
     assert page.model.id_at(0) == newest
+
+    full_reads: list[int] = []
+    search = opinion_list.search_ids
+    monkeypatch.setattr(opinion_list, "search_ids", lambda db, query, offset=0, limit=None: (
+        full_reads.append(1) if limit is None else None) or search(db, query, offset, limit))
+    page.set_tab("to_assign")  # another tab: the old item is past its first ids
+    assert page.count_label.text() == "共 9 条" and page.selected_id() is None
+    assert full_reads == []  # not found by reading every id
+    assert page.detail.stack.currentIndex() == 0  # the pane shows no item

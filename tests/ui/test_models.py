@@ -186,6 +186,25 @@ def test_lazy_model_recounts_when_the_records_changed_before_the_rest_was_read(q
         pass
     assert model.rowCount() == 7 and model.index(6, 0).data() == "代表6"
 
+    model.set_first_ids([9, 8, 7], 5, Ids([9, 7, 8, 6, 5]))  # same count, another order
+    assert model.row_of(5) == 4
+    with qtbot.waitSignal(model.modelReset):
+        pass
+    assert [model.index(row, 0).data() for row in range(3)] == ["代表9", "代表7", "代表8"]
+
+
+def test_lazy_model_finds_and_refreshes_only_read_rows_without_reading_more(qtbot: Any) -> None:
+    source = Ids(list(range(1000)))
+    model: LazyTableModel[str] = LazyTableModel(
+        [Column("姓名", lambda r: r)], lambda ids: {i: f"代表{i}" for i in ids})
+    model.set_first_ids(range(200), 1000, source)
+    assert model.index(950, 0).data() == "代表950"  # its page is read
+    assert model.loaded_row_of(120) == 120 and model.loaded_row_of(950) == 950
+    assert model.loaded_row_of(500) is None
+    model.invalidate([500, 950])
+    assert source.alls == 0
+    assert model.index(950, 0).data() == "代表950"
+
 
 def test_lazy_model_answers_each_role_from_the_rows_cells(qtbot: Any) -> None:
     model: LazyTableModel[str] = LazyTableModel(

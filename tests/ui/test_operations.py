@@ -119,3 +119,17 @@ def test_memory_housekeeping_is_harmless_everywhere(monkeypatch: Any) -> None:
     monkeypatch.setattr(collector, "_libc", None)  # Windows, macOS: nothing to do
     collector.share_heap()
     collector.give_back_memory()
+
+
+def test_throttled_progress_always_shows_a_step_s_start_and_end() -> None:
+    """A step that begins (done 0) right after another's last report is shown at once: a long
+    check must not run under the words of the read that came before it."""
+    sent: list[tuple[int, int, str]] = []
+    report = operations._throttled(lambda done, total, text: sent.append((done, total, text)))
+    report(1, 100, "正在读取")
+    for done in range(2, 100):
+        report(done, 100, "正在读取")
+    report(100, 100, "正在读取")
+    report(0, 50, "正在校验")
+    report(1, 50, "正在校验第2行")
+    assert sent == [(1, 100, "正在读取"), (100, 100, "正在读取"), (0, 50, "正在校验")]

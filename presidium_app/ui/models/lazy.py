@@ -52,7 +52,8 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
     Each loaded row's cells are worked out once (`present`), so painting a screen of rows (Qt
     asks several roles of every cell) is a lookup per call. The ids may also be given as the
     first ones and the total (`set_first_ids`): the list shows at once, the ids of a page
-    scrolled to are read with it, and all of them only when a record is looked for."""
+    scrolled to are read with it, and all of them only when a record past them is looked for
+    (`row_of`, `ids`)."""
 
     ROLES: frozenset[int] = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole),
                                        int(Qt.ItemDataRole.ForegroundRole)})
@@ -106,12 +107,15 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
         source, self._source = self._source, None
         if source is None:
             return
-        first, self._ids, self._far = self._ids, source.all(), {}
-        if len(self._ids) != self._total or self._ids[:len(first)] != first:
-            QTimer.singleShot(0, self._recount)
+        first, far, self._ids, self._far = self._ids, self._far, source.all(), {}
+        shown = [(0, first), *far.items()]
+        if len(self._ids) != self._total or any(self._ids[start:start + len(ids)] != ids
+                                                for start, ids in shown):
+            QTimer.singleShot(0, self._show_read)
 
-    def _recount(self) -> None:
-        if self._source is None and self._total != len(self._ids):
+    def _show_read(self) -> None:
+        """The view takes the ids read in full (their count or order changed meanwhile)."""
+        if self._source is None:
             self.beginResetModel()
             self._total = len(self._ids)
             self.endResetModel()
@@ -139,13 +143,23 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
         return page[row - start] if row - start < len(page) else None
 
     def row_of(self, record_id: int) -> int | None:
+        """The record's row, reading every id if it is not among those read yet."""
+        row = self.loaded_row_of(record_id)
+        if row is None and self._source is not None:
+            self._read_all()
+            return self.loaded_row_of(record_id)
+        return row
+
+    def loaded_row_of(self, record_id: int) -> int | None:
+        """The record's row if its id has been read (no query)."""
         try:
             return self._ids.index(record_id)
         except ValueError:
-            if self._source is None:
-                return None
-        self._read_all()
-        return self.row_of(record_id)
+            pass
+        for start, ids in self._far.items():
+            if record_id in ids:
+                return start + ids.index(record_id)
+        return None
 
     def invalidate(self, record_ids: Sequence[int] | None = None) -> None:
         """Forget loaded rows (all, or the given ids) so the view re-reads them."""
@@ -157,7 +171,7 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
             return
         for record_id in record_ids:
             self._cache.pop(record_id, None)
-            row = self.row_of(record_id)
+            row = self.loaded_row_of(record_id)  # a row whose id is not read yet is not on screen
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 

@@ -373,6 +373,9 @@ class MailboxPage(QWidget):
         self._loading_filters = False
         self._detail: OpinionDetail | None = None
         self.model = OpinionModel(ctx.db, self)
+        self._refreshing = False
+        self._shown_query: OpinionFilter | None = None
+        self.model.modelReset.connect(self._rows_replaced)
         self._build()
         self.reload_filters()
         self.refresh()
@@ -655,12 +658,15 @@ class MailboxPage(QWidget):
         self._search_timer.stop()
         keep = select if select is not None else self.selected_id()
         query = self.query()
+        shown, self._shown_query = self._shown_query, query
+        self._refreshing = True
         result = opinion_list.list_with_counts(self.ctx.db, query, first=FIRST_IDS)
         counts = result.counts
         if result.complete:
             self.model.set_ids(result.ids)
         else:
             self.model.set_first_ids(result.ids, result.total, opinion_list.MatchingIds(self.ctx.db, query))
+        self._refreshing = False
         for index, tab in enumerate(TABS):
             number = counts.get(tab.key, 0)
             self.tabs.setTabText(index, f"{tab.label} {number}")
@@ -672,10 +678,23 @@ class MailboxPage(QWidget):
         else:
             self.empty.setText(self._empty_text(query, counts))
             self.table_stack.setCurrentWidget(self.empty)
-        if keep is not None and self.model.row_of(keep) is not None:
+        # An item asked for, or the selection when the list is read again under the same
+        # conditions (F5, the page shown again), is looked for among every id; after a change of
+        # tab or filter the selection stays only if its item is among the ids read, so that the
+        # change does not read 10^5 ids to find it.
+        everywhere = select is not None or query == shown
+        found = None if keep is None else (
+            self.model.row_of(keep) if everywhere else self.model.loaded_row_of(keep))
+        if found is not None:
             self.select_id(keep)
         else:
             self._selection_changed()
+
+    def _rows_replaced(self) -> None:
+        """The model took a full read that differed from its first ids (another user's change):
+        select the item the pane shows again, or show none."""
+        if not self._refreshing:
+            self.select_id(self._detail.id if self._detail is not None else None)
 
     def _empty_text(self, query: OpinionFilter, counts: dict[str, int]) -> str:
         conditions = (query.text.strip() or query.category or query.village
@@ -805,7 +824,7 @@ class MailboxPage(QWidget):
         by the tab or the filters is shown anyway (`reveal`); an item that took a step and left
         the tab makes way for the next one, so a worklist (待交办, 逾期) is worked through in
         place. `lists`: a new item may carry a village or category the filters lack."""
-        row = self.model.row_of(opinion_id) if opinion_id is not None else None
+        row = self.model.loaded_row_of(opinion_id) if opinion_id is not None else None
         if opinion_id is not None:
             self.model.invalidate([opinion_id])
         if lists:
