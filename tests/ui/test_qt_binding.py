@@ -1,7 +1,8 @@
 """The Qt binding keeps Python's reference counts: PySide6 6.12.0 dropped one reference to True
 at every signal emitted from Python, so a long day's session (progress reports, page signals)
 ended in "Fatal Python error: bool_dealloc". pyproject.toml excludes that release; this test
-fails on any binding with the same fault."""
+fails on any binding with the same fault. (From Python 3.12 True and None are immortal: their
+counts never change there, and the fault cannot end the process.)"""
 
 from __future__ import annotations
 
