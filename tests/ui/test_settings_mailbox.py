@@ -353,6 +353,20 @@ def test_the_settings_page_opens_the_directory(
     qtbot.waitUntil(lambda: page.units_dialog is None)
 
 
+def test_unreadable_fonts_are_said_in_chinese_and_the_page_still_works(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from presidium_app.printing import fonts
+
+    def unreadable() -> list[str]:
+        raise PermissionError(13, "Permission denied", "/usr/share/fonts")
+
+    monkeypatch.setattr(fonts, "font_report", unreadable)
+    page = window.show_page("settings")
+    qtbot.waitUntil(lambda: "未能读取本机的字体文件" in page.font_lines.text(), timeout=30_000)
+    assert "Permission" not in page.font_lines.text()
+    assert page.isEnabled() and page.font_lines.isVisibleTo(page)
+
+
 def test_settings_name_the_font_of_each_printing_role(qtbot: Any, window: Any) -> None:
     """The fonts are read on the worker thread: the page shows at once, then names them."""
     from presidium_app.printing import fonts

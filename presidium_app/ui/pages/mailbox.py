@@ -659,14 +659,17 @@ class MailboxPage(QWidget):
         keep = select if select is not None else self.selected_id()
         query = self.query()
         shown, self._shown_query = self._shown_query, query
-        self._refreshing = True
         result = opinion_list.list_with_counts(self.ctx.db, query, first=FIRST_IDS)
         counts = result.counts
-        if result.complete:
-            self.model.set_ids(result.ids)
-        else:
-            self.model.set_first_ids(result.ids, result.total, opinion_list.MatchingIds(self.ctx.db, query))
-        self._refreshing = False
+        self._refreshing = True  # the model's reset here is this refresh's, not a late full read
+        try:
+            if result.complete:
+                self.model.set_ids(result.ids)
+            else:
+                self.model.set_first_ids(result.ids, result.total,
+                                         opinion_list.MatchingIds(self.ctx.db, query))
+        finally:
+            self._refreshing = False
         for index, tab in enumerate(TABS):
             number = counts.get(tab.key, 0)
             self.tabs.setTabText(index, f"{tab.label} {number}")

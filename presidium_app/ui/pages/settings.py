@@ -7,6 +7,7 @@ services, so it is validated and written to the audit log."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Collection
 from typing import Any
 
@@ -41,7 +42,7 @@ from presidium_app.ui import messages
 from presidium_app.ui.access import missing_text, restrict
 from presidium_app.ui.context import AppContext
 from presidium_app.ui.dialogs.handling_units_dialog import HandlingUnitsDialog
-from presidium_app.ui.operations import error_text, run_quietly
+from presidium_app.ui.operations import run_quietly
 from presidium_app.ui.widgets.calendar_days import CalendarDaysEditor
 from presidium_app.ui.widgets.choice_list import ChoiceListEditor
 from presidium_app.ui.widgets.form import ErrorLabel, FieldForm
@@ -61,6 +62,8 @@ GROUP_HINTS = {
                            "到时自动解除，管理员也可在“账户管理”中解除。",
     app_settings.BACKUPS: "每天自动备份数据库和附件，按日、周、月各保留最近的若干份，更早的自动删除。",
 }
+
+log = logging.getLogger(__name__)
 
 
 def _setting_spin(spec: SettingSpec) -> QSpinBox | QDoubleSpinBox:
@@ -506,8 +509,10 @@ class SettingsPage(QWidget):
             self.font_lines.setText("\n".join(lines))
 
     def _fonts_failed(self, error: BaseException) -> None:
+        log.warning("未能查看本机字体：%r", error)
         if shiboken6.isValid(self.font_lines):
-            self.font_lines.setText(f"未能查看本机字体：{error_text(error)}")
+            self.font_lines.setText("未能读取本机的字体文件，暂时无法列出打印所用字体。"
+                                    "打印时会重新查找；若仍不能打印中文，请检查字体文件夹或重新安装字体。")
 
     # -- handling units ----------------------------------------------------------------------
     def load_units_summary(self) -> None:
