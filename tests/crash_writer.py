@@ -33,7 +33,7 @@ from presidium_app.domain.audit import GENESIS, AuditChainHead, AuditEntry, entr
 from presidium_app.domain.deputies import Deputy, Mandate
 from presidium_app.domain.enums import ActivityType, Attendance, Channel
 from presidium_app.domain.mailbox import Opinion
-from presidium_app.services import activities, deputies, mailbox, township
+from presidium_app.services import activities, deputies, mailbox, search, township
 from presidium_app.services.activities import ActivityInput, ParticipantInput
 from presidium_app.services.audit import Actor
 from presidium_app.services.mailbox import OpinionInput, SubmitterInput
@@ -69,6 +69,7 @@ def write(data_dir: Path, seed: int, limit: int = WRITES_PER_ROUND) -> None:
     assert term is not None
     with db.session() as session:
         people = list(session.scalars(select(Deputy.id)))
+    search.name_keys("张三丰")  # pypinyin loads on first use: ready means ready to write at once
     print("READY", flush=True)
     for i in range(min(limit, WRITES_PER_ROUND)):
         n = seed * WRITES_PER_ROUND + i
